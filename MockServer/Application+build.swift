@@ -1,0 +1,50 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+
+/// Builds the mock's application: both faces and the control API over one store, the problem
+/// middleware, and the webhook dispatcher as a service. Shared by `handoff mock`, the demo and the tests.
+///
+/// - Parameter onServerRunning: called with the bound port once the server listens (useful with port 0).
+public func buildApplication(
+    config: MockConfiguration, store: SupportStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(config: config, store: store)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "handoff-mock"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: logger)
+    app.addServices(
+        WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, logger: logger))
+    return app
+}
+
+/// The router alone: every route of the neutral API, the control API and the meta routes.
+func buildRouter(config: MockConfiguration, store: SupportStore) -> Router<MockRequestContext> {
+    let router = Router(context: MockRequestContext.self)
+    let routes = RouteRecorder()
+    // Middleware applies to the routes added after it, so it goes first; it reads the route
+    // table only when a request arrives, by which time every route is recorded.
+    router.middlewares.add(ProblemMiddleware(routes: routes))
+
+    MetaController().register(router, routes)
+
+    let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store))
+    UsersController(store: store).register(v1.group("users"), routes)
+    ConversationsController(store: store).register(v1.group("conversations"), routes)
+    MessagesController(store: store).register(v1.group("conversations"), routes)
+    TeamsController(store: store).register(v1.group("teams"), routes)
+    EventsController(store: store).register(v1.group("events"), routes)
+    WebhooksController(store: store, allowRemote: config.allowRemoteWebhooks).register(v1.group("webhooks"), routes)
+
+    let control = router.group("mock/v1")
+    let authenticated = control.group().add(middleware: TokenAuthenticator(store: store))
+    WorkspacesController(store: store).register(open: control, authenticated: authenticated, routes)
+    TeamsControlController(store: store).register(authenticated, routes)
+    AgentActionsController(store: store).register(authenticated, routes)
+    DeliveriesController(store: store).register(authenticated, routes)
+
+    return router
+}

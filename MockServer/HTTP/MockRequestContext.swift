@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// The request context of the mock: Hummingbird's core storage plus the authenticated workspace,
+/// as a typed value set by ``TokenAuthenticator``.
+public struct MockRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The workspace the bearer token belongs to; nil before authentication.
+    public var workspace: Workspace?
+    /// Largest request body accepted; larger ones get 413 `payload_too_large`.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// Creates a context for one request.
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        workspace = nil
+    }
+
+    /// The authenticated workspace, or 401 when the route was reached without one.
+    func requireWorkspace() throws -> Workspace {
+        guard let workspace else { throw APIError.unauthorized("A bearer token is required.") }
+        return workspace
+    }
+}

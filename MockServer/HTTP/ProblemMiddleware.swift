@@ -1,0 +1,51 @@
+import HandoffContract
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into a problem+json response: contract errors with their codes, unknown
+/// routes into 404 or 405, oversized bodies into 413, and anything unexpected into a logged 500
+/// whose body names no internals.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = MockRequestContext
+    let routes: RouteRecorder
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return try problem(for: error, request: request, context: context).response(from: request, context: context)
+        }
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ContractError:
+            return APIError(error)
+        case StoreError.alreadyExists(let resource, let name):
+            return APIError(.conflict, code: "already_exists", detail: "A \(resource) named '\(name)' already exists.")
+        case is NIOTooManyBytesError:
+            return APIError(
+                .contentTooLarge, code: "payload_too_large",
+                detail: "The body is larger than \(context.maxUploadSize) bytes.")
+        case let error as HTTPError where error.status == .notFound:
+            let allowed = routes.table.methods(for: request.uri.path)
+            if allowed.isEmpty {
+                return APIError(.notFound, code: "route_not_found", detail: "No route \(request.uri.path).")
+            }
+            return APIError(
+                .methodNotAllowed, code: "method_not_allowed",
+                detail: "\(request.method.rawValue) is not allowed on \(request.uri.path).",
+                headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+        case let error as HTTPError:
+            return APIError(error.status, code: "http_\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
+        default:
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return APIError(.internalServerError, code: "internal_error", detail: "The mock failed unexpectedly; see its log.")
+        }
+    }
+}

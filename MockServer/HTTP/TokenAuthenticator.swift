@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// Reads `Authorization: Bearer <token>` and puts the token's workspace in the context.
+/// A missing token is 401 `unauthorized`; an unknown one is 401 `invalid_token`.
+struct TokenAuthenticator: RouterMiddleware {
+    typealias Context = MockRequestContext
+    let store: SupportStore
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("Send Authorization: Bearer <token> (the dev token is printed at start).")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw APIError.unauthorized("The Authorization header must be 'Bearer <token>'.", code: "invalid_token")
+        }
+        guard let workspace = try store.workspace(forToken: String(parts[1])) else {
+            throw APIError.unauthorized("The token is not known to this server.", code: "invalid_token")
+        }
+        var context = context
+        context.workspace = workspace
+        return try await next(request, context)
+    }
+}

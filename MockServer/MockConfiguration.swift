@@ -1,0 +1,22 @@
+/// How the mock serves. Every default is the one `handoff mock` uses.
+public struct MockConfiguration: Sendable {
+    /// Address to bind. Default `127.0.0.1` (loopback only).
+    public var host: String
+    /// Port to bind; 0 picks a free one. Default 3000.
+    public var port: Int
+    /// Whether webhooks may be sent to non-loopback hosts. Default false.
+    public var allowRemoteWebhooks: Bool
+    /// Retries of failed webhook deliveries.
+    public var webhookRetry: WebhookRetryPolicy
+
+    /// Creates a configuration.
+    public init(
+        host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
+        webhookRetry: WebhookRetryPolicy = .init()
+    ) {
+        self.host = host
+        self.port = port
+        self.allowRemoteWebhooks = allowRemoteWebhooks
+        self.webhookRetry = webhookRetry
+    }
+}

@@ -1,0 +1,26 @@
+import HandoffContract
+import Hummingbird
+
+/// `/v1/events`: the pollable feed of events to the bot, with an `after` cursor and an
+/// optional long-poll (`wait` seconds, at most 30).
+struct EventsController {
+    let store: SupportStore
+
+    func register(_ group: RouterGroup<MockRequestContext>, _ routes: RouteRecorder) {
+        routes.on(group, base: "/v1/events", .get, "", list)
+    }
+
+    @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let workspace = try context.requireWorkspace()
+        let after = try JSONIO.intParameter(request, "after", default: 0, range: 0...Int(Int32.max))
+        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
+        let wait = try JSONIO.intParameter(request, "wait", default: 0, range: 0...30)
+        let generation = store.signal.generation(workspace.id)
+        var events = try store.events(workspace, after: after, limit: limit)
+        if events.isEmpty && wait > 0 {
+            await store.signal.wait(workspace: workspace.id, since: generation, timeout: .seconds(wait))
+            events = try store.events(workspace, after: after, limit: limit)
+        }
+        return try JSONIO.response(ListResponse(data: events, next: String(events.last?.seq ?? after)))
+    }
+}

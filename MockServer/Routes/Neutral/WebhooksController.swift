@@ -1,0 +1,69 @@
+import Foundation
+import HandoffContract
+import Hummingbird
+
+/// `/v1/webhooks`: subscribe a URL to the workspace's events; deliveries are signed with the secret.
+struct WebhooksController {
+    let store: SupportStore
+    let allowRemote: Bool
+
+    struct CreateBody: Decodable {
+        var url: String
+        var secret: String?
+    }
+
+    struct Created: Encodable {
+        var id: String
+        var url: String
+        var secret: String
+        var createdAt: Date
+    }
+
+    func register(_ group: RouterGroup<MockRequestContext>, _ routes: RouteRecorder) {
+        let base = "/v1/webhooks"
+        routes.on(group, base: base, .post, "", create)
+        routes.on(group, base: base, .get, "", list)
+        routes.on(group, base: base, .delete, ":id", delete)
+    }
+
+    @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
+        let workspace = try context.requireWorkspace()
+        let body = try await JSONIO.decode(CreateBody.self, from: request, context: context)
+        try WebhookURLPolicy.validate(body.url, allowRemote: allowRemote)
+        let secret = try body.secret.map { try JSONIO.requireText($0, field: "secret", max: 256) } ?? Self.randomSecret()
+        let subscription = try store.createWebhook(workspace, url: body.url, secret: secret)
+        return try JSONIO.response(
+            Created(id: subscription.id, url: subscription.url, secret: secret, createdAt: subscription.createdAt),
+            status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
+        try JSONIO.response(ListResponse(data: try store.webhooks(try context.requireWorkspace()), next: nil))
+    }
+
+    @Sendable func delete(_ request: Request, context: MockRequestContext) async throws -> Response {
+        try store.deleteWebhook(try context.requireWorkspace(), id: context.id())
+        return Response(status: .noContent)
+    }
+
+    static func randomSecret() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+}
+
+/// Which webhook URLs the mock will call: http(s) only, and by default loopback hosts only, so a
+/// mock never sends data off the machine unless started with `--allow-remote-webhooks`.
+enum WebhookURLPolicy {
+    static func validate(_ text: String, allowRemote: Bool) throws {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { throw APIError.invalidField("url", "must be an absolute http or https URL") }
+        if allowRemote { return }
+        let loopback =
+            host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        guard loopback else {
+            throw APIError.invalidField(
+                "url", "must point at a loopback host (127.0.0.1, localhost, ::1); start the mock with --allow-remote-webhooks to send elsewhere")
+        }
+    }
+}

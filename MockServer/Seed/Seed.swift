@@ -1,0 +1,134 @@
+import Foundation
+import HandoffContract
+import Yams
+
+/// What a seed file holds: workspaces with their tokens, teams and agents.
+///
+/// ```yaml
+/// workspaces:
+///   - name: default
+///     tokens: [dev-token]
+///     teams:
+///       - name: Billing
+///         description: Invoices, refunds, plans
+///         online: true          # optional, default true
+///         agents:
+///           - { name: Bea Billing, email: bea@example.com }
+/// ```
+public struct Seed: Sendable, Codable {
+    /// One agent.
+    public struct AgentSeed: Sendable, Codable {
+        /// Display name.
+        public var name: String
+        /// Email address.
+        public var email: String?
+    }
+
+    /// One team.
+    public struct TeamSeed: Sendable, Codable {
+        /// Unique name in the workspace.
+        public var name: String
+        /// What the team handles.
+        public var description: String?
+        /// Whether it takes conversations; default true.
+        public var online: Bool?
+        /// Its agents.
+        public var agents: [AgentSeed]?
+    }
+
+    /// One workspace.
+    public struct WorkspaceSeed: Sendable, Codable {
+        /// Unique name.
+        public var name: String
+        /// Bearer tokens bound to it.
+        public var tokens: [String]
+        /// Its teams.
+        public var teams: [TeamSeed]?
+    }
+
+    /// The workspaces to create.
+    public var workspaces: [WorkspaceSeed]
+
+    /// Parses a seed from YAML, with the line of the problem in the error.
+    public static func parse(yaml: String) throws -> Seed {
+        do {
+            return try YAMLDecoder().decode(Seed.self, from: yaml)
+        } catch let error as DecodingError {
+            throw SeedError.invalid(describe(error))
+        } catch {
+            throw SeedError.invalid("\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// The default seed: workspace `default`, token `dev-token`, three teams with agents.
+    public static let defaultSeed = Seed(workspaces: [
+        .init(
+            name: "default", tokens: ["dev-token"],
+            teams: [
+                .init(
+                    name: "General Support", description: "Anything that is not billing or technical", online: true,
+                    agents: [.init(name: "Gina General", email: "gina@support.example")]),
+                .init(
+                    name: "Billing", description: "Invoices, refunds, plans and payments", online: true,
+                    agents: [
+                        .init(name: "Bea Billing", email: "bea@support.example"),
+                        .init(name: "Bob Billing", email: "bob@support.example"),
+                    ]),
+                .init(
+                    name: "Technical Support", description: "Bugs, outages, integrations", online: true,
+                    agents: [.init(name: "Theo Tech", email: "theo@support.example")]),
+            ])
+    ])
+}
+
+/// A seed that cannot be used.
+public enum SeedError: Error, Sendable, CustomStringConvertible {
+    /// The YAML does not have the seed's shape.
+    case invalid(String)
+
+    /// What is wrong.
+    public var description: String {
+        switch self {
+        case .invalid(let reason): "invalid seed: \(reason)"
+        }
+    }
+}
+
+extension SupportStore {
+    /// Applies a seed: each workspace that does not exist yet is created with its tokens, teams
+    /// and agents; existing workspaces are left as they are, so restarts never duplicate.
+    /// Returns the names of the workspaces created.
+    @discardableResult
+    public func apply(_ seed: Seed) throws -> [String] {
+        var created: [String] = []
+        for workspaceSeed in seed.workspaces {
+            if try workspace(named: workspaceSeed.name) != nil { continue }
+            guard let first = workspaceSeed.tokens.first else {
+                throw SeedError.invalid("workspace '\(workspaceSeed.name)' needs at least one token")
+            }
+            let workspace = try createWorkspace(name: workspaceSeed.name, token: first)
+            for token in workspaceSeed.tokens.dropFirst() { try addToken(token, to: workspace) }
+            for teamSeed in workspaceSeed.teams ?? [] {
+                let team = try createTeam(
+                    workspace, name: teamSeed.name, description: teamSeed.description, online: teamSeed.online ?? true)
+                for agent in teamSeed.agents ?? [] {
+                    _ = try addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email)
+                }
+            }
+            created.append(workspaceSeed.name)
+        }
+        return created
+    }
+}

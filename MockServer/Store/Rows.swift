@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// Mapping between database rows and contract values, in one place.
+enum Rows {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {
+        guard let text, let value = try? decoder.decode(T.self, from: Data(text.utf8)) else { return fallback }
+        return value
+    }
+
+    static func date(_ row: Row, _ column: String) -> Date {
+        Date(timeIntervalSince1970: row[column])
+    }
+
+    static func user(_ row: Row) -> User {
+        User(
+            id: EntityKind.user.id(row["id"]), externalId: row["external_id"], name: row["name"],
+            email: row["email"], phone: row["phone"],
+            attributes: decode([String: JSONValue].self, row["attributes"], default: [:]),
+            createdAt: date(row, "created_at"))
+    }
+
+    static func team(_ row: Row) -> Team {
+        let online: Bool = row["online"]
+        let agentCount: Int = row["agent_count"] ?? 0
+        return Team(
+            id: EntityKind.team.id(row["id"]), name: row["name"], description: row["description"],
+            availability: .of(online: online, agentCount: agentCount))
+    }
+
+    static func agent(_ row: Row) -> Agent {
+        Agent(
+            id: EntityKind.agent.id(row["id"]), name: row["name"], email: row["email"],
+            teamId: EntityKind.team.id(row["team_id"]))
+    }
+
+    static func conversation(_ row: Row) -> Conversation {
+        let teamId: Int64? = row["team_id"]
+        let assigneeId: Int64? = row["assignee_id"]
+        return Conversation(
+            id: EntityKind.conversation.id(row["id"]), number: row["number"],
+            userId: EntityKind.user.id(row["user_id"]),
+            state: ConversationState(rawValue: row["state"]) ?? .bot,
+            teamId: teamId.map(EntityKind.team.id), assigneeId: assigneeId.map(EntityKind.agent.id),
+            context: decode(ConversationContext.self, row["context"], default: .init()),
+            createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
+    }
+
+    static func message(_ row: Row) -> Message {
+        let agentId: Int64? = row["agent_id"]
+        let choices: String? = row["choices"]
+        return Message(
+            id: EntityKind.message.id(row["id"]),
+            conversationId: EntityKind.conversation.id(row["conversation_id"]), seq: row["seq"],
+            author: MessageAuthor(rawValue: row["author"]) ?? .system,
+            visibility: Visibility(rawValue: row["visibility"]) ?? .public, text: row["text"],
+            choices: choices.map { decode([Choice].self, $0, default: []) }, agentId: agentId.map(EntityKind.agent.id),
+            clientMessageId: row["client_message_id"], createdAt: date(row, "created_at"))
+    }
+
+    static func event(_ row: Row) -> SupportEvent? {
+        let payload: String = row["payload"]
+        return try? decoder.decode(SupportEvent.self, from: Data(payload.utf8))
+    }
+}

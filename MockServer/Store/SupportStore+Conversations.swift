@@ -1,0 +1,189 @@
+import GRDB
+import HandoffContract
+
+extension SupportStore {
+    /// Opens a conversation in state `bot`. With an idempotency key, a retry returns the first one.
+    public func openConversation(
+        _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?
+    ) throws -> (conversation: Conversation, created: Bool) {
+        try write { db in
+            if let idempotencyKey,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?",
+                    arguments: [workspace.id, idempotencyKey])
+            {
+                let existing = Rows.conversation(row)
+                guard existing.userId == userId else { throw ContractError.idempotencyKeyReused(idempotencyKey) }
+                return (existing, false)
+            }
+            guard let user = try Self.user(db, workspace, id: userId) else {
+                throw ContractError.notFound(resource: "user", id: userId)
+            }
+            let number = try Int.fetchOne(
+                db, sql: "SELECT next_conversation_number FROM workspaces WHERE id = ?", arguments: [workspace.id]) ?? 1
+            try db.execute(
+                sql: "UPDATE workspaces SET next_conversation_number = ? WHERE id = ?",
+                arguments: [number + 1, workspace.id])
+            let time = now()
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations
+                        (workspace_id, number, user_id, state, context, idempotency_key, created_at, updated_at)
+                    VALUES (?, ?, ?, 'bot', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    workspace.id, number, EntityKind.user.number(from: user.id), Rows.json(context), idempotencyKey,
+                    time, time,
+                ])
+            return (try Self.conversation(db, workspace, id: EntityKind.conversation.id(db.lastInsertedRowID))!, true)
+        }
+    }
+
+    /// One conversation by id, or `notFound`.
+    public func conversation(_ workspace: Workspace, id: String) throws -> Conversation {
+        try db.read { db in try Self.requireConversation(db, workspace, id: id) }
+    }
+
+    /// One conversation by its per-workspace number (Chatwoot's `display_id`), or `notFound`.
+    public func conversation(_ workspace: Workspace, number: Int) throws -> Conversation {
+        let found = try db.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND number = ?",
+                arguments: [workspace.id, number]
+            ).map(Rows.conversation)
+        }
+        guard let found else { throw ContractError.notFound(resource: "conversation", id: String(number)) }
+        return found
+    }
+
+    /// Conversations in id order after a cursor, optionally of one user and in one state.
+    public func conversations(
+        _ workspace: Workspace, userId: String?, state: ConversationState?, after: Int64, limit: Int
+    ) throws -> [Conversation] {
+        var sql = "SELECT * FROM conversations WHERE workspace_id = ? AND id > ?"
+        var arguments: StatementArguments = [workspace.id, after]
+        if let userId {
+            guard let number = EntityKind.user.number(from: userId) else { return [] }
+            sql += " AND user_id = ?"
+            arguments += [number]
+        }
+        if let state {
+            sql += " AND state = ?"
+            arguments += [state.rawValue]
+        }
+        sql += " ORDER BY id LIMIT ?"
+        arguments += [limit]
+        return try db.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Rows.conversation) }
+    }
+
+    /// Hands the conversation to a team. An unknown team is an error; a team that cannot take it
+    /// is the distinct outcome `teamUnavailable` and leaves the conversation unchanged. A repeated
+    /// transfer to the team that already has it changes nothing.
+    public func transfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws
+        -> TransferOutcome
+    {
+        try write { db in
+            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            if conversation.state == .resolved { throw ContractError.conversationResolved }
+            _ = try conversation.state.apply(.transfer)
+            guard let team = try Self.team(db, workspace, reference) else {
+                switch reference {
+                case .id(let id): throw ContractError.unknownTeam(id)
+                case .name(let name): throw ContractError.unknownTeam(name)
+                }
+            }
+            if conversation.teamId == team.id && conversation.state.isWithHumans {
+                return .transferred(conversation, team)
+            }
+            guard team.availability.available else {
+                return .teamUnavailable(team: team, reason: team.availability.reason ?? "unavailable")
+            }
+            try db.execute(
+                sql: "UPDATE conversations SET state = 'queued', team_id = ?, assignee_id = NULL, updated_at = ? WHERE id = ?",
+                arguments: [
+                    EntityKind.team.number(from: team.id), now(), EntityKind.conversation.number(from: conversation.id),
+                ])
+            return .transferred(try Self.requireConversation(db, workspace, id: conversationId), team)
+        }
+    }
+
+    /// An agent takes the conversation; the first agent of its team when `agentId` is nil.
+    /// Emits `conversation.assigned` when the assignee changes.
+    public func accept(_ workspace: Workspace, conversationId: String, agentId: String?) throws -> Conversation {
+        let result = try write { db in
+            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            _ = try conversation.state.apply(.accept)
+            let agent: Agent
+            if let agentId {
+                guard let found = try Self.agent(db, workspace, id: agentId) else {
+                    throw ContractError.notFound(resource: "agent", id: agentId)
+                }
+                agent = found
+            } else {
+                guard
+                    let teamNumber = conversation.teamId.flatMap(EntityKind.team.number(from:)),
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT * FROM agents WHERE team_id = ? ORDER BY id LIMIT 1", arguments: [teamNumber])
+                else { throw ContractError.validation(field: "agentId", reason: "the team has no agent to accept") }
+                agent = Rows.agent(row)
+            }
+            if conversation.state == .assigned && conversation.assigneeId == agent.id { return conversation }
+            try db.execute(
+                sql: "UPDATE conversations SET state = 'assigned', assignee_id = ?, updated_at = ? WHERE id = ?",
+                arguments: [
+                    EntityKind.agent.number(from: agent.id), now(), EntityKind.conversation.number(from: conversationId),
+                ])
+            let updated = try Self.requireConversation(db, workspace, id: conversationId)
+            try appendEvent(db, workspace, .conversationAssigned, conversation: updated, agent: agent, message: nil)
+            return updated
+        }
+        signal.fire(workspace.id)
+        return result
+    }
+
+    /// The agent is done: emits `conversation.resolved` once.
+    public func resolve(_ workspace: Workspace, conversationId: String) throws -> Conversation {
+        let result = try write { db in
+            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            _ = try conversation.state.apply(.resolve)
+            if conversation.state == .resolved { return conversation }
+            try db.execute(
+                sql: "UPDATE conversations SET state = 'resolved', updated_at = ? WHERE id = ?",
+                arguments: [now(), EntityKind.conversation.number(from: conversationId)])
+            let updated = try Self.requireConversation(db, workspace, id: conversationId)
+            let agent = try updated.assigneeId.flatMap { try Self.agent(db, workspace, id: $0) }
+            try appendEvent(db, workspace, .conversationResolved, conversation: updated, agent: agent, message: nil)
+            return updated
+        }
+        signal.fire(workspace.id)
+        return result
+    }
+
+    /// The bot ends the session; idempotent, and final.
+    public func close(_ workspace: Workspace, conversationId: String) throws -> Conversation {
+        try write { db in
+            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            if conversation.state == .closed { return conversation }
+            _ = try conversation.state.apply(.close)
+            try db.execute(
+                sql: "UPDATE conversations SET state = 'closed', updated_at = ? WHERE id = ?",
+                arguments: [now(), EntityKind.conversation.number(from: conversationId)])
+            return try Self.requireConversation(db, workspace, id: conversationId)
+        }
+    }
+
+    static func conversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation? {
+        guard let number = EntityKind.conversation.number(from: id) else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT * FROM conversations WHERE id = ? AND workspace_id = ?",
+            arguments: [number, workspace.id]
+        ).map(Rows.conversation)
+    }
+
+    static func requireConversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation {
+        guard let found = try conversation(db, workspace, id: id) else {
+            throw ContractError.notFound(resource: "conversation", id: id)
+        }
+        return found
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// What an event row keeps besides its columns.
+struct EventPayload: Codable {
+    var userId: String
+    var externalUserId: String
+    var agent: Agent?
+    var message: Message?
+}
+
+extension SupportStore {
+    /// Appends an event to the workspace's feed and queues one delivery per webhook subscription,
+    /// inside the caller's transaction, so an acknowledged change never lacks its event.
+    func appendEvent(
+        _ db: Database, _ workspace: Workspace, _ type: EventType, conversation: Conversation, agent: Agent?,
+        message: Message?
+    ) throws {
+        let seq = try Int.fetchOne(
+            db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
+            arguments: [workspace.id])!
+        guard let user = try Self.user(db, workspace, id: conversation.userId) else { return }
+        let payload = EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
+        let time = now()
+        try db.execute(
+            sql: """
+                INSERT INTO events (workspace_id, seq, type, conversation_id, payload, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                workspace.id, seq, type.rawValue, EntityKind.conversation.number(from: conversation.id),
+                Rows.json(payload), time,
+            ])
+        let eventId = db.lastInsertedRowID
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (webhook_id, event_id, status, attempts, next_attempt_at)
+                SELECT id, ?, 'pending', 0, ? FROM webhooks WHERE workspace_id = ?
+                """,
+            arguments: [eventId, time, workspace.id])
+    }
+
+    /// Events of the workspace's feed after a sequence number, in order.
+    public func events(_ workspace: Workspace, after: Int, limit: Int) throws -> [SupportEvent] {
+        try db.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [workspace.id, after, limit]
+            ).compactMap(Self.event)
+        }
+    }
+
+    static func event(_ row: Row) -> SupportEvent? {
+        let payloadText: String = row["payload"]
+        guard
+            let type = EventType(rawValue: row["type"]),
+            let payload = try? Rows.decoder.decode(EventPayload.self, from: Data(payloadText.utf8))
+        else { return nil }
+        return SupportEvent(
+            id: EntityKind.event.id(row["id"]), seq: row["seq"], type: type,
+            conversationId: EntityKind.conversation.id(row["conversation_id"]), userId: payload.userId,
+            externalUserId: payload.externalUserId, agent: payload.agent, message: payload.message,
+            occurredAt: Rows.date(row, "created_at"))
+    }
+}

@@ -1,0 +1,112 @@
+import GRDB
+import HandoffContract
+
+extension SupportStore {
+    static let teamColumns = """
+        t.id, t.name, t.description, t.online,
+        (SELECT COUNT(*) FROM agents a WHERE a.team_id = t.id) AS agent_count
+        """
+
+    /// Creates a team; names are unique per workspace, case-insensitively.
+    public func createTeam(
+        _ workspace: Workspace, name: String, description: String?, online: Bool = true
+    ) throws -> Team {
+        try write { db in
+            if try Self.team(db, workspace, .name(name)) != nil {
+                throw StoreError.alreadyExists(resource: "team", name: name)
+            }
+            try db.execute(
+                sql: "INSERT INTO teams (workspace_id, name, description, online) VALUES (?, ?, ?, ?)",
+                arguments: [workspace.id, name, description, online])
+            return try Self.team(db, workspace, .id(EntityKind.team.id(db.lastInsertedRowID)))!
+        }
+    }
+
+    /// Adds an agent to a team.
+    public func addAgent(_ workspace: Workspace, teamId: String, name: String, email: String?) throws -> Agent {
+        try write { db in
+            guard let team = try Self.team(db, workspace, .id(teamId)) else {
+                throw ContractError.notFound(resource: "team", id: teamId)
+            }
+            try db.execute(
+                sql: "INSERT INTO agents (workspace_id, team_id, name, email) VALUES (?, ?, ?, ?)",
+                arguments: [workspace.id, EntityKind.team.number(from: team.id), name, email])
+            return Agent(id: EntityKind.agent.id(db.lastInsertedRowID), name: name, email: email, teamId: team.id)
+        }
+    }
+
+    /// The workspace's teams, by id.
+    public func teams(_ workspace: Workspace) throws -> [Team] {
+        try db.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? ORDER BY t.id",
+                arguments: [workspace.id]
+            ).map(Rows.team)
+        }
+    }
+
+    /// One team by id or name, or `notFound`.
+    public func team(_ workspace: Workspace, _ reference: TeamReference) throws -> Team {
+        let found = try db.read { db in try Self.team(db, workspace, reference) }
+        guard let found else {
+            switch reference {
+            case .id(let id): throw ContractError.notFound(resource: "team", id: id)
+            case .name(let name): throw ContractError.notFound(resource: "team", id: name)
+            }
+        }
+        return found
+    }
+
+    static func team(_ db: Database, _ workspace: Workspace, _ reference: TeamReference) throws -> Team? {
+        switch reference {
+        case .id(let id):
+            guard let number = EntityKind.team.number(from: id) else { return nil }
+            return try Row.fetchOne(
+                db, sql: "SELECT \(teamColumns) FROM teams t WHERE t.id = ? AND t.workspace_id = ?",
+                arguments: [number, workspace.id]
+            ).map(Rows.team)
+        case .name(let name):
+            return try Row.fetchOne(
+                db,
+                sql: "SELECT \(teamColumns) FROM teams t WHERE t.workspace_id = ? AND t.name = ? COLLATE NOCASE",
+                arguments: [workspace.id, name]
+            ).map(Rows.team)
+        }
+    }
+
+    /// Takes a team offline (transfers to it get `team_unavailable`) or brings it back.
+    public func setTeamOnline(_ workspace: Workspace, teamId: String, online: Bool) throws -> Team {
+        try write { db in
+            guard let team = try Self.team(db, workspace, .id(teamId)) else {
+                throw ContractError.notFound(resource: "team", id: teamId)
+            }
+            try db.execute(
+                sql: "UPDATE teams SET online = ? WHERE id = ?",
+                arguments: [online, EntityKind.team.number(from: team.id)])
+            return try Self.team(db, workspace, .id(teamId))!
+        }
+    }
+
+    /// The workspace's agents, optionally of one team.
+    public func agents(_ workspace: Workspace, teamId: String? = nil) throws -> [Agent] {
+        try db.read { db in
+            if let teamId {
+                guard let number = EntityKind.team.number(from: teamId) else { return [] }
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM agents WHERE workspace_id = ? AND team_id = ? ORDER BY id",
+                    arguments: [workspace.id, number]
+                ).map(Rows.agent)
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id]
+            ).map(Rows.agent)
+        }
+    }
+
+    static func agent(_ db: Database, _ workspace: Workspace, id: String) throws -> Agent? {
+        guard let number = EntityKind.agent.number(from: id) else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT * FROM agents WHERE id = ? AND workspace_id = ?", arguments: [number, workspace.id]
+        ).map(Rows.agent)
+    }
+}

@@ -1,0 +1,59 @@
+import GRDB
+import HandoffContract
+
+extension SupportStore {
+    /// Creates the user, or returns the one with the same `externalId` unchanged (`created` false).
+    public func ensureUser(_ workspace: Workspace, _ new: NewUser) throws -> (user: User, created: Bool) {
+        try write { db in
+            if let existing = try Self.user(db, workspace, externalId: new.externalId) {
+                return (existing, false)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO users (workspace_id, external_id, name, email, phone, attributes, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    workspace.id, new.externalId, new.name, new.email, new.phone,
+                    Rows.json(new.attributes ?? [:]), now(),
+                ])
+            return (try Self.user(db, workspace, id: EntityKind.user.id(db.lastInsertedRowID))!, true)
+        }
+    }
+
+    /// One user by id, or `notFound`.
+    public func user(_ workspace: Workspace, id: String) throws -> User {
+        let found = try db.read { db in try Self.user(db, workspace, id: id) }
+        guard let found else { throw ContractError.notFound(resource: "user", id: id) }
+        return found
+    }
+
+    /// One user by the bot's id, or nil.
+    public func user(_ workspace: Workspace, externalId: String) throws -> User? {
+        try db.read { db in try Self.user(db, workspace, externalId: externalId) }
+    }
+
+    /// Users in id order after a cursor.
+    public func users(_ workspace: Workspace, after: Int64, limit: Int) throws -> [User] {
+        try db.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM users WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [workspace.id, after, limit]
+            ).map(Rows.user)
+        }
+    }
+
+    static func user(_ db: Database, _ workspace: Workspace, id: String) throws -> User? {
+        guard let number = EntityKind.user.number(from: id) else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT * FROM users WHERE id = ? AND workspace_id = ?", arguments: [number, workspace.id]
+        ).map(Rows.user)
+    }
+
+    static func user(_ db: Database, _ workspace: Workspace, externalId: String) throws -> User? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM users WHERE workspace_id = ? AND external_id = ?",
+            arguments: [workspace.id, externalId]
+        ).map(Rows.user)
+    }
+}

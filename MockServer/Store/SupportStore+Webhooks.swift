@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// A delivery that is due, with all the dispatcher needs to send it.
+struct DueDelivery: Sendable {
+    var id: Int64
+    var attempts: Int
+    var url: String
+    var secret: String
+    var event: SupportEvent
+}
+
+extension SupportStore {
+    /// Subscribes a URL to the workspace's events.
+    public func createWebhook(_ workspace: Workspace, url: String, secret: String) throws -> WebhookSubscription {
+        try write { db in
+            let time = now()
+            try db.execute(
+                sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [workspace.id, url, secret, time])
+            return WebhookSubscription(
+                id: EntityKind.webhook.id(db.lastInsertedRowID), url: url,
+                createdAt: Date(timeIntervalSince1970: time))
+        }
+    }
+
+    /// The workspace's subscriptions.
+    public func webhooks(_ workspace: Workspace) throws -> [WebhookSubscription] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                .map {
+                    WebhookSubscription(id: EntityKind.webhook.id($0["id"]), url: $0["url"], createdAt: Rows.date($0, "created_at"))
+                }
+        }
+    }
+
+    /// Removes a subscription and its pending deliveries.
+    public func deleteWebhook(_ workspace: Workspace, id: String) throws {
+        try write { db in
+            guard let number = EntityKind.webhook.number(from: id) else {
+                throw ContractError.notFound(resource: "webhook", id: id)
+            }
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ?", arguments: [number, workspace.id])
+            if db.changesCount == 0 { throw ContractError.notFound(resource: "webhook", id: id) }
+        }
+    }
+
+    /// The workspace's deliveries, newest first.
+    public func deliveries(_ workspace: Workspace, status: String?, limit: Int) throws -> [WebhookDelivery] {
+        var sql = """
+            SELECT d.* FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.workspace_id = ?
+            """
+        var arguments: StatementArguments = [workspace.id]
+        if let status {
+            sql += " AND d.status = ?"
+            arguments += [status]
+        }
+        sql += " ORDER BY d.id DESC LIMIT ?"
+        arguments += [limit]
+        return try db.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                WebhookDelivery(
+                    id: EntityKind.delivery.id(row["id"]), webhookId: EntityKind.webhook.id(row["webhook_id"]),
+                    eventId: EntityKind.event.id(row["event_id"]), status: row["status"], attempts: row["attempts"],
+                    lastStatus: row["last_status"], lastError: row["last_error"])
+            }
+        }
+    }
+
+    /// Deliveries due at `now`, oldest first, and the time the next one is due, if any.
+    func dueDeliveries(now: Double, limit: Int) throws -> (due: [DueDelivery], nextDueAt: Double?) {
+        try db.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id AS delivery_id, d.attempts, w.url, w.secret, e.*
+                    FROM deliveries d
+                    JOIN webhooks w ON w.id = d.webhook_id
+                    JOIN events e ON e.id = d.event_id
+                    WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+                    ORDER BY d.next_attempt_at, d.id LIMIT ?
+                    """, arguments: [now, limit])
+            let due = rows.compactMap { row -> DueDelivery? in
+                guard let event = Self.event(row) else { return nil }
+                return DueDelivery(
+                    id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], event: event)
+            }
+            let next = try Double.fetchOne(
+                db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",
+                arguments: [now])
+            return (due, next)
+        }
+    }
+
+    /// Records one attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil.
+    func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) throws {
+        try write { db in
+            let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
+                        next_attempt_at = COALESCE(?, next_attempt_at)
+                    WHERE id = ?
+                    """, arguments: [state, status, error, retryAt, delivery])
+        }
+    }
+
+    /// Puts a failed delivery back in the queue, due now.
+    public func replay(_ workspace: Workspace, deliveryId: String) throws {
+        try write { db in
+            guard let number = EntityKind.delivery.number(from: deliveryId) else {
+                throw ContractError.notFound(resource: "delivery", id: deliveryId)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?
+                    WHERE id = ? AND webhook_id IN (SELECT id FROM webhooks WHERE workspace_id = ?)
+                    """, arguments: [now(), number, workspace.id])
+            if db.changesCount == 0 { throw ContractError.notFound(resource: "delivery", id: deliveryId) }
+        }
+        signal.fire(workspace.id)
+    }
+}

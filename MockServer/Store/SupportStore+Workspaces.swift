@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import GRDB
+import HandoffContract
+
+extension SupportStore {
+    /// SHA-256 of a token, hex: tokens are stored and looked up only by hash.
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a workspace with one token.
+    public func createWorkspace(name: String, token: String) throws -> Workspace {
+        try write { db in
+            if try Row.fetchOne(db, sql: "SELECT id FROM workspaces WHERE name = ?", arguments: [name]) != nil {
+                throw StoreError.alreadyExists(resource: "workspace", name: name)
+            }
+            try db.execute(
+                sql: "INSERT INTO workspaces (name, created_at) VALUES (?, ?)", arguments: [name, now()])
+            let workspace = Workspace(id: db.lastInsertedRowID, name: name)
+            try Self.insertToken(db, workspace: workspace.id, token: token, now: now())
+            return workspace
+        }
+    }
+
+    /// Adds another token to a workspace.
+    public func addToken(_ token: String, to workspace: Workspace) throws {
+        try write { db in try Self.insertToken(db, workspace: workspace.id, token: token, now: now()) }
+    }
+
+    private static func insertToken(_ db: Database, workspace: Int64, token: String, now: Double) throws {
+        let hash = hash(token: token)
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM tokens WHERE token_hash = ?", arguments: [hash]) != nil {
+            throw StoreError.alreadyExists(resource: "token", name: "(that token)")
+        }
+        try db.execute(
+            sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at) VALUES (?, ?, 'token', ?)",
+            arguments: [hash, workspace, now])
+    }
+
+    /// The workspace a bearer token belongs to, or nil. The token is hashed first, so the lookup
+    /// compares fixed-size digests and never the secret itself.
+    public func workspace(forToken token: String) throws -> Workspace? {
+        let hash = Self.hash(token: token)
+        if let cached = tokenCache.withLock({ $0[hash] }) { return cached }
+        let found = try db.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT w.id, w.name FROM tokens t JOIN workspaces w ON w.id = t.workspace_id
+                    WHERE t.token_hash = ?
+                    """, arguments: [hash]
+            ).map { Workspace(id: $0["id"], name: $0["name"]) }
+        }
+        if let found { tokenCache.withLock { $0[hash] = found } }
+        return found
+    }
+
+    /// A workspace by name.
+    public func workspace(named name: String) throws -> Workspace? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name FROM workspaces WHERE name = ?", arguments: [name])
+                .map { Workspace(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    /// All workspaces.
+    public func workspaces() throws -> [Workspace] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM workspaces ORDER BY id")
+                .map { Workspace(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    /// Forgets the workspace's users, conversations, messages, events and deliveries; keeps its
+    /// tokens, teams, agents and webhook subscriptions.
+    public func reset(_ workspace: Workspace) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM events WHERE workspace_id = ?", arguments: [workspace.id])
+            try db.execute(sql: "DELETE FROM users WHERE workspace_id = ?", arguments: [workspace.id])
+            try db.execute(
+                sql: "UPDATE workspaces SET next_conversation_number = 1, event_seq = 0 WHERE id = ?",
+                arguments: [workspace.id])
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import HandoffContract
+import Logging
+import Synchronization
+
+/// The mock's one state: every face reads and writes it through these intent-named methods.
+///
+/// Backed by SQLite through GRDB: a WAL-mode file (`synchronous=NORMAL`, so a commit survives
+/// `kill -9`) or an in-memory database for throwaway runs. Every query is indexed and scoped to
+/// one workspace; nothing grows with the size of the store per request.
+public final class SupportStore: Sendable {
+    let db: any DatabaseWriter
+    /// Woken after every commit that adds events; long-polls and the webhook dispatcher wait on it.
+    public let signal = EventSignal()
+    /// Token hash → workspace, filled on first use; tokens never change workspace.
+    let tokenCache = Mutex<[String: Workspace]>([:])
+
+    /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
+    /// and runs the migrations.
+    public init(path: String?) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        if let path {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            db = pool
+        } else {
+            db = try DatabaseQueue(configuration: configuration)
+        }
+        try Schema.migrator.migrate(db)
+    }
+
+    /// True when nothing has been stored yet (no workspace), so a seed should be applied.
+    public func isEmpty() throws -> Bool {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workspaces") ?? 0 } == 0
+    }
+
+    /// Runs SQLite's own integrity check; `ok` when the file is sound.
+    public func integrityCheck() throws -> String {
+        try db.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "unknown" }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch let error as ContractError {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        }
+    }
+
+    func now() -> Double { Date().timeIntervalSince1970 }
+}

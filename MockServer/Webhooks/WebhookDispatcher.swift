@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HandoffContract
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// How often and how long a failed webhook delivery is retried.
+public struct WebhookRetryPolicy: Sendable {
+    /// Delay before the first retry; each later retry doubles it. Default 0.5 s.
+    public var baseDelay: Double
+    /// Attempts in all before a delivery is marked `failed`. Default 6 (about 15 s of retries).
+    public var maxAttempts: Int
+    /// Time allowed for one attempt. Default 5 s.
+    public var timeout: Int64
+
+    /// Creates a policy.
+    public init(baseDelay: Double = 0.5, maxAttempts: Int = 6, timeout: Int64 = 5) {
+        self.baseDelay = baseDelay
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+    }
+
+    /// When to try again after `attempts` failed attempts, or nil when it is time to give up.
+    func retryAt(now: Double, attempts: Int) -> Double? {
+        guard attempts < maxAttempts else { return nil }
+        return now + baseDelay * pow(2, Double(attempts - 1))
+    }
+}
+
+/// Sends queued webhook deliveries, signed, and retries failures with backoff. Deliveries live
+/// in the store, so a restart picks up where the last run stopped.
+struct WebhookDispatcher: Service {
+    let store: SupportStore
+    let policy: WebhookRetryPolicy
+    let client: HTTPClient
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let generation = store.signal.generation(EventSignal.anyWorkspace)
+                let now = Date().timeIntervalSince1970
+                let (due, nextDueAt) = try store.dueDeliveries(now: now, limit: 64)
+                if due.isEmpty {
+                    let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), 1)
+                    await store.signal.wait(
+                        workspace: EventSignal.anyWorkspace, since: generation, timeout: .milliseconds(Int(seconds * 1000)))
+                    continue
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    for delivery in due { group.addTask { await deliver(delivery) } }
+                }
+            }
+        }
+    }
+
+    private func deliver(_ delivery: DueDelivery) async {
+        let body = (try? Rows.encoder.encode(delivery.event)).map(Array.init) ?? []
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: WebhookSignature.signedPayload(timestamp: timestamp, body: body),
+            using: SymmetricKey(data: Data(delivery.secret.utf8)))
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "HandoffKit-Mock")
+        request.headers.add(name: WebhookSignature.deliveryHeader, value: EntityKind.delivery.id(delivery.id))
+        request.headers.add(name: WebhookSignature.eventHeader, value: delivery.event.type.rawValue)
+        request.headers.add(name: WebhookSignature.timestampHeader, value: timestamp)
+        request.headers.add(
+            name: WebhookSignature.signatureHeader, value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+        request.body = .bytes(ByteBuffer(bytes: body))
+        var status: Int?
+        var failure: String?
+        do {
+            let response = try await client.execute(request, timeout: .seconds(policy.timeout))
+            status = Int(response.status.code)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            failure = String(describing: error)
+        }
+        let delivered = status.map { (200..<300).contains($0) } ?? false
+        let attempts = delivery.attempts + 1
+        let retryAt = delivered ? nil : policy.retryAt(now: Date().timeIntervalSince1970, attempts: attempts)
+        if !delivered {
+            logger.info(
+                "webhook delivery failed",
+                metadata: [
+                    "delivery": "\(EntityKind.delivery.id(delivery.id))", "attempt": "\(attempts)",
+                    "status": "\(status.map { String($0) } ?? failure ?? "-")",
+                ])
+        }
+        do {
+            try store.recordAttempt(
+                delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt)
+        } catch {
+            logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
+        }
+    }
+}

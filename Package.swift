@@ -1,0 +1,114 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "HandoffKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "handoff", targets: ["handoff"]),
+        .library(name: "HandoffContract", targets: ["HandoffContract"]),
+        .library(name: "HandoffClient", targets: ["HandoffClient"]),
+        .library(name: "MockServer", targets: ["MockServer"]),
+        .library(name: "Conformance", targets: ["Conformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // The contract: entities, state machine, rules, errors, events, protocols. No I/O.
+        .target(name: "HandoffContract", path: "Sources/HandoffContract"),
+        // Client bindings over HTTP.
+        .target(
+            name: "HandoffClient",
+            dependencies: [
+                "HandoffContract",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/HandoffClient"
+        ),
+        // The stateful mock support system.
+        .target(
+            name: "MockServer",
+            dependencies: [
+                "HandoffContract",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "MockServer",
+            resources: [.embedInCode("OpenAPI/neutral-v1.yaml")]
+        ),
+        // The conformance suite: reaches every target only over HTTP through a binding.
+        .target(
+            name: "Conformance",
+            dependencies: [
+                "HandoffContract",
+                "HandoffClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Conformance"
+        ),
+        // `handoff demo`: one handoff end to end against an in-process mock.
+        .target(
+            name: "HandoffDemo",
+            dependencies: [
+                "HandoffContract",
+                "HandoffClient",
+                "MockServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/HandoffDemo"
+        ),
+        // The CLI: a shell over the libraries.
+        .executableTarget(
+            name: "handoff",
+            dependencies: [
+                "HandoffContract",
+                "HandoffClient",
+                "MockServer",
+                "Conformance",
+                "HandoffDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Sources/handoff"
+        ),
+        .testTarget(
+            name: "HandoffContractTests",
+            dependencies: ["HandoffContract"],
+            path: "Tests/HandoffContractTests"
+        ),
+        .testTarget(
+            name: "MockServerTests",
+            dependencies: [
+                "HandoffContract",
+                "HandoffClient",
+                "MockServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/MockServerTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,30 @@
+/// Public ids are a kind prefix and a number (`usr_12`); the number is global, so another
+/// workspace's id reads as not found rather than as someone else's record.
+public enum EntityKind: String, Sendable, CaseIterable {
+    /// A user.
+    case user = "usr"
+    /// A team.
+    case team = "team"
+    /// An agent.
+    case agent = "agt"
+    /// A conversation.
+    case conversation = "cnv"
+    /// A message.
+    case message = "msg"
+    /// An event.
+    case event = "evt"
+    /// A webhook subscription.
+    case webhook = "whk"
+    /// A webhook delivery.
+    case delivery = "dlv"
+
+    /// The public id for a row number.
+    public func id(_ number: Int64) -> String { "\(rawValue)_\(number)" }
+
+    /// The row number inside a public id of this kind, or nil when the id is not of this kind.
+    public func number(from id: String) -> Int64? {
+        guard id.hasPrefix(rawValue + "_") else { return nil }
+        guard let number = Int64(id.dropFirst(rawValue.count + 1)), number > 0 else { return nil }
+        return number
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MockServer
+
+/// `handoff mock`: serve the mock support system.
+struct MockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock",
+        abstract: "Serve the mock support system (neutral Support API and control API) over SQLite.",
+        discussion: """
+            When ready it prints `listening on http://HOST:PORT` and the tokens of the seeded workspaces.
+            The default seed has workspace `default`, token `dev-token` and three teams with agents:
+
+              curl -H 'Authorization: Bearer dev-token' http://127.0.0.1:3000/v1/teams
+
+            The contract is served at /openapi.json; the control API (play the agent) is under /mock/v1.
+            Data lives in the SQLite file given by --db and survives restarts; --in-memory forgets it.
+            """)
+
+    @Option(help: "Address to bind. Keep it on loopback unless you mean it.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 3000
+
+    @Option(help: "SQLite database file (created if missing).")
+    var db = "handoff-mock.sqlite"
+
+    @Flag(help: "Keep everything in memory; nothing survives the process.")
+    var inMemory = false
+
+    @Option(help: "YAML seed file with workspaces, tokens, teams and agents (default: the built-in seed).")
+    var seed: String?
+
+    @Flag(help: "Allow webhook URLs on hosts other than loopback.")
+    var allowRemoteWebhooks = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+    }
+
+    func run() async throws {
+        let logger = logging.logger("handoff.mock")
+        let seed = try loadSeed()
+        let store: SupportStore
+        do {
+            store = try SupportStore(path: inMemory ? nil : db)
+        } catch {
+            throw ValidationError("cannot open the database '\(db)': \(error)")
+        }
+        try store.apply(seed)
+        let host = self.host
+        let tokens = seed.workspaces.flatMap { workspace in workspace.tokens.map { (workspace.name, $0) } }
+        let storage = inMemory ? "in memory" : db
+        let app = buildApplication(
+            config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks), store: store,
+            logger: logger
+        ) { port in
+            say("listening on http://\(host):\(port)")
+            for (workspace, token) in tokens { say("token \(token) (workspace \(workspace))") }
+            say("database: \(storage); contract: http://\(host):\(port)/openapi.json; stop with Ctrl-C")
+        }
+        try await app.runService()
+    }
+
+    private func loadSeed() throws -> Seed {
+        guard let seed else { return .defaultSeed }
+        let text: String
+        do {
+            text = try String(contentsOfFile: seed, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read the seed file '\(seed)': \(error.localizedDescription)")
+        }
+        do {
+            return try Seed.parse(yaml: text)
+        } catch {
+            throw ValidationError("\(seed): \(error)")
+        }
+    }
+}
