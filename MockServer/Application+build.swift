@@ -22,9 +22,10 @@ public func buildApplication(
 }
 
 /// The router alone: every route of the neutral API, the control API and the meta routes.
-func buildRouter(config: MockConfiguration, store: SupportStore) -> Router<MockRequestContext> {
+func buildRouter(
+    config: MockConfiguration, store: SupportStore, recorder routes: RouteRecorder = RouteRecorder()
+) -> Router<MockRequestContext> {
     let router = Router(context: MockRequestContext.self)
-    let routes = RouteRecorder()
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
     router.middlewares.add(ProblemMiddleware(routes: routes))

@@ -5,6 +5,11 @@ import HTTPTypes
 struct RouteTable: Sendable {
     private var routes: [(method: HTTPRequest.Method, segments: [Substring])] = []
 
+    /// Every route as (method, path pattern).
+    var all: [(HTTPRequest.Method, String)] {
+        routes.map { ($0.method, "/" + $0.segments.joined(separator: "/")) }
+    }
+
     mutating func add(_ method: HTTPRequest.Method, _ path: String) {
         routes.append((method, path.split(separator: "/")))
     }

@@ -14,6 +14,8 @@ public struct HTTPExchange: Sendable, Hashable {
     public var requestBody: String?
     /// The response status; nil when no response came.
     public var status: Int?
+    /// Response headers, names in lower case (repeated headers joined with ", ").
+    public var headers: [String: String] = [:]
     /// The response body as text.
     public var responseBody: String
 }
@@ -80,9 +82,14 @@ public struct HTTPTransport: Sendable {
         do {
             let response = try await client.execute(request, timeout: .seconds(timeout))
             let buffer = try await response.body.collect(upTo: 16 << 20)
+            var headers: [String: String] = [:]
+            for (name, value) in response.headers {
+                let key = name.lowercased()
+                headers[key] = headers[key].map { "\($0), \(value)" } ?? value
+            }
             return HTTPExchange(
                 method: method.rawValue, path: path, requestBody: requestText, status: Int(response.status.code),
-                responseBody: String(buffer: buffer))
+                headers: headers, responseBody: String(buffer: buffer))
         } catch {
             throw ClientError(
                 exchange: HTTPExchange(

@@ -1,0 +1,82 @@
+import Foundation
+import HandoffClient
+import HandoffContract
+import NIOHTTP1
+import Testing
+
+/// Every class of bad input gets a 4xx with a problem+json body and a stable code, and leaves
+/// what was stored untouched.
+@Suite("Bad input")
+struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var method: String
+        var path: String
+        var body: String?
+        var headers: [String: String] = [:]
+        var status: Int
+        var code: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", method: "POST", path: "/v1/users", body: #"{"externalId": "#, status: 400, code: "invalid_json"),
+        Case(name: "empty body", method: "POST", path: "/v1/users", body: "", status: 400, code: "invalid_json"),
+        Case(name: "wrong type", method: "POST", path: "/v1/users", body: #"{"externalId": 42}"#, status: 422, code: "validation_failed"),
+        Case(name: "wrong top-level type", method: "POST", path: "/v1/users", body: #"["x"]"#, status: 422, code: "validation_failed"),
+        Case(name: "missing field", method: "POST", path: "/v1/users", body: #"{"name": "Ada"}"#, status: 422, code: "validation_failed"),
+        Case(name: "blank field", method: "POST", path: "/v1/users", body: #"{"externalId": "  "}"#, status: 422, code: "validation_failed"),
+        Case(name: "bad enum", method: "POST", path: "/v1/conversations/CNV/messages", body: #"{"author":"robot","text":"x"}"#, status: 422, code: "validation_failed"),
+        Case(name: "oversized body", method: "POST", path: "/v1/users", body: #"{"externalId":""# + String(repeating: "x", count: 1_100_000) + #""}"#, status: 413, code: "payload_too_large"),
+        Case(name: "not JSON", method: "POST", path: "/v1/users", body: "externalId=1", headers: ["Content-Type": "text/plain"], status: 415, code: "unsupported_media_type"),
+        Case(name: "unknown route", method: "GET", path: "/v1/nothing-here", status: 404, code: "route_not_found"),
+        Case(name: "wrong method", method: "DELETE", path: "/v1/users", status: 405, code: "method_not_allowed"),
+        Case(name: "wrong method on an id route", method: "PUT", path: "/v1/conversations/CNV", body: "{}", status: 405, code: "method_not_allowed"),
+        Case(name: "unknown id", method: "GET", path: "/v1/conversations/cnv_999999", status: 404, code: "not_found"),
+        Case(name: "id of another kind", method: "GET", path: "/v1/conversations/usr_1", status: 404, code: "not_found"),
+        Case(name: "bad query parameter", method: "GET", path: "/v1/conversations/CNV/messages?after=-1", status: 400, code: "invalid_parameter"),
+        Case(name: "bad limit", method: "GET", path: "/v1/users?limit=100000", status: 400, code: "invalid_parameter"),
+        Case(name: "bad state filter", method: "GET", path: "/v1/conversations?state=open", status: 400, code: "invalid_parameter"),
+        Case(name: "transfer naming no team", method: "POST", path: "/v1/conversations/CNV/transfer", body: "{}", status: 422, code: "validation_failed"),
+        Case(name: "invalid state transition", method: "POST", path: "/mock/v1/conversations/CNV/resolve", body: "", status: 409, code: "invalid_transition"),
+        Case(name: "missing token", method: "GET", path: "/v1/teams", headers: ["Authorization": ""], status: 401, code: "unauthorized"),
+        Case(name: "wrong token", method: "GET", path: "/v1/teams", headers: ["Authorization": "Bearer nope"], status: 401, code: "invalid_token"),
+        Case(name: "not a bearer", method: "GET", path: "/v1/teams", headers: ["Authorization": "Basic Zm9vOmJhcg=="], status: 401, code: "invalid_token"),
+    ]
+
+    @Test("answers 4xx problem+json and harms nothing", arguments: cases)
+    func badInput(_ testCase: Case) async throws {
+        try await withServer { server in
+            let (_, conversation) = try await server.conversation("bad-input")
+            _ = try await server.support.post(.init(author: .user, text: "kept"), to: conversation.id)
+            let path = testCase.path.replacingOccurrences(of: "CNV", with: conversation.id)
+            var headers = testCase.headers.map { ($0.key, $0.value) }
+            let token: String? = testCase.headers["Authorization"] == nil ? "dev-token" : nil
+            headers.removeAll { $0.0 == "Authorization" && $0.1.isEmpty }
+            let response = try await server.http(token: token).send(
+                .init(rawValue: testCase.method), path, body: testCase.body.map { Array($0.utf8) }, headers: headers)
+            #expect(response.status == testCase.status, "\(response.responseBody.prefix(300))")
+            let body = json(response)
+            #expect(body["code"] as? String == testCase.code)
+            #expect(body["status"] as? Int == testCase.status)
+            #expect((body["detail"] as? String)?.isEmpty == false)
+            #expect((body["type"] as? String)?.hasPrefix("urn:handoffkit:problem:") == true)
+
+            let messages = try await server.support.messages(in: conversation.id, after: nil, limit: nil)
+            #expect(messages.map(\.text) == ["kept"])
+            #expect(try await server.support.conversation(id: conversation.id).state == .bot)
+        }
+    }
+
+    @Test("problem bodies are served as application/problem+json; 405 says what is allowed; 401 challenges")
+    func headers() async throws {
+        try await withServer { server in
+            let wrongMethod = try await server.http().send(.DELETE, "/v1/teams")
+            #expect(wrongMethod.status == 405)
+            #expect(wrongMethod.headers["content-type"] == "application/problem+json")
+            #expect(wrongMethod.headers["allow"]?.contains("GET") == true)
+            let unauthorized = try await server.http(token: nil).send(.GET, "/v1/teams")
+            #expect(unauthorized.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+import HandoffClient
+import HandoffContract
+import NIOHTTP1
+import Testing
+
+@Suite("Webhooks over HTTP")
+struct WebhookTests {
+    struct Created: Decodable {
+        var id: String
+        var secret: String
+    }
+
+    @Test("deliveries are signed with HMAC-SHA256, retried after a failure with a stable delivery id")
+    func signedAndRetried() async throws {
+        let receiver = try await WebhookReceiver.start(failFirst: 1)
+        try await withServer { server in
+            let created: Created = try await server.http().call(
+                .POST, "/v1/webhooks", body: ["url": receiver.url, "secret": "s3cret"])
+            #expect(created.secret == "s3cret")
+            let (_, conversation) = try await server.conversation()
+            _ = try await server.support.post(.init(author: .user, text: "not for the bot"), to: conversation.id)
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+
+            let deliveries = await receiver.waitFor(2)
+            try #require(deliveries.count >= 2)
+            #expect(deliveries[0].status == 500 && deliveries[1].status == 200)
+            let id0 = deliveries[0].headers["x-handoff-delivery"]
+            #expect(id0 != nil && id0 == deliveries[1].headers["x-handoff-delivery"])
+            for delivery in deliveries {
+                let timestamp = try #require(delivery.headers["x-handoff-timestamp"])
+                let mac = HMAC<SHA256>.authenticationCode(
+                    for: WebhookSignature.signedPayload(timestamp: timestamp, body: delivery.body),
+                    using: SymmetricKey(data: Data("s3cret".utf8)))
+                let expected = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+                #expect(delivery.headers["x-handoff-signature"] == expected)
+                #expect(delivery.headers["x-handoff-event"] == "conversation.assigned")
+            }
+            let event = try JSONDecoder.iso.decode(SupportEvent.self, from: Data(deliveries[1].body))
+            #expect(event.type == .conversationAssigned && event.conversationId == conversation.id)
+
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await receiver.log.deliveries.count == 2)
+            let list = try await server.http().send(.GET, "/mock/v1/deliveries")
+            let rows = try #require(json(list)["data"] as? [[String: Any]])
+            #expect(rows.first?["status"] as? String == "delivered")
+            #expect(rows.first?["attempts"] as? Int == 2)
+        }
+        await receiver.stop()
+    }
+
+    @Test("a receiver that stays down ends as failed, and replay delivers it")
+    func failedThenReplayed() async throws {
+        let receiver = try await WebhookReceiver.start(failFirst: 3)
+        try await withServer { server in
+            let _: Created = try await server.http().call(.POST, "/v1/webhooks", body: ["url": receiver.url])
+            let (_, conversation) = try await server.conversation()
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            _ = await receiver.waitFor(3)
+            var failedId: String?
+            for _ in 0..<100 where failedId == nil {
+                let failed = try await server.http().send(.GET, "/mock/v1/deliveries?status=failed")
+                failedId = (json(failed)["data"] as? [[String: Any]])?.first?["id"] as? String
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let id = try #require(failedId)
+            let replay = try await server.http().send(.POST, "/mock/v1/deliveries/\(id)/replay", text: "")
+            #expect(replay.status == 202)
+            let deliveries = await receiver.waitFor(4)
+            #expect(deliveries.count == 4 && deliveries[3].status == 200)
+        }
+        await receiver.stop()
+    }
+
+    @Test("webhook URLs must be http(s) on loopback by default")
+    func urlPolicy() async throws {
+        try await withServer { server in
+            for url in ["ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook"] {
+                let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
+                #expect(response.status == 422, "\(url)")
+                #expect(json(response)["field"] as? String == "url")
+            }
+        }
+    }
+}
+
+extension JSONDecoder {
+    static let iso: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
