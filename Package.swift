@@ -66,6 +66,15 @@ let package = Package(
             ],
             path: "Conformance"
         ),
+        // Intent-based routing: rules file, decision, ask flow. No I/O beyond reading the rules.
+        .target(
+            name: "HandoffRouting",
+            dependencies: [
+                "HandoffContract",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/HandoffRouting"
+        ),
         // `handoff demo`: one handoff end to end against an in-process mock.
         .target(
             name: "HandoffDemo",
@@ -86,6 +95,7 @@ let package = Package(
                 "MockServer",
                 "Conformance",
                 "HandoffDemo",
+                "HandoffRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -96,6 +106,11 @@ let package = Package(
             name: "HandoffContractTests",
             dependencies: ["HandoffContract"],
             path: "Tests/HandoffContractTests"
+        ),
+        .testTarget(
+            name: "HandoffRoutingTests",
+            dependencies: ["HandoffContract", "HandoffRouting"],
+            path: "Tests/HandoffRoutingTests"
         ),
         .testTarget(
             name: "MockServerTests",
