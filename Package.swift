@@ -63,6 +63,10 @@ let package = Package(
                 "HandoffContract",
                 "HandoffClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Conformance"
         ),
@@ -95,7 +99,6 @@ let package = Package(
                 "MockServer",
                 "Conformance",
                 "HandoffDemo",
-                "HandoffRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

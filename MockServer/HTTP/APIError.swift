@@ -90,8 +90,3 @@ extension APIError {
             HTTPResponse.Status(code: error.httpStatus), code: error.code, detail: error.detail, extra: extra)
     }
 }
-
-extension JSONValue: ExpressibleByStringLiteral {
-    /// A string literal is a JSON string.
-    public init(stringLiteral value: String) { self = .string(value) }
-}

@@ -44,26 +44,34 @@ public struct HTTPTransport: Sendable {
     public var token: String?
     /// Seconds allowed for one request.
     public var timeout: Int64
+    /// Called with every exchange, answered or not (the suite keeps them for its reports).
+    public var observer: (@Sendable (HTTPExchange) -> Void)?
     let client: HTTPClient
 
-    static let encoder: JSONEncoder = {
+    /// The encoder for the wire format (ISO 8601 dates, sorted keys).
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
-    static let decoder: JSONDecoder = {
+    /// The decoder for the wire format (ISO 8601 dates).
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
 
     /// Creates a transport on the shared HTTP client.
-    public init(baseURL: String, token: String?, timeout: Int64 = 35, client: HTTPClient = .shared) {
+    public init(
+        baseURL: String, token: String?, timeout: Int64 = 35, client: HTTPClient = .shared,
+        observer: (@Sendable (HTTPExchange) -> Void)? = nil
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.timeout = timeout
         self.client = client
+        self.observer = observer
     }
 
     /// Sends raw bytes and returns the exchange, whatever the status.
@@ -87,15 +95,17 @@ public struct HTTPTransport: Sendable {
                 let key = name.lowercased()
                 headers[key] = headers[key].map { "\($0), \(value)" } ?? value
             }
-            return HTTPExchange(
+            let exchange = HTTPExchange(
                 method: method.rawValue, path: path, requestBody: requestText, status: Int(response.status.code),
                 headers: headers, responseBody: String(buffer: buffer))
+            observer?(exchange)
+            return exchange
         } catch {
-            throw ClientError(
-                exchange: HTTPExchange(
-                    method: method.rawValue, path: path, requestBody: requestText, status: nil,
-                    responseBody: String(describing: error)),
-                code: nil, detail: "no response: \(error)")
+            let exchange = HTTPExchange(
+                method: method.rawValue, path: path, requestBody: requestText, status: nil,
+                responseBody: String(describing: error))
+            observer?(exchange)
+            throw ClientError(exchange: exchange, code: nil, detail: "no response: \(error)")
         }
     }
 

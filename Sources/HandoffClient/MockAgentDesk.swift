@@ -11,6 +11,27 @@ public struct MockAgentDesk: AgentDesk {
         transport = HTTPTransport(baseURL: baseURL, token: token, client: client)
     }
 
+    /// Creates a desk over a given transport.
+    public init(transport: HTTPTransport) {
+        self.transport = transport
+    }
+
+    struct WorkspaceBody: Encodable {
+        var name: String
+    }
+
+    struct WorkspaceCreated: Decodable {
+        var token: String
+    }
+
+    /// Creates another workspace on the mock and returns its token (for isolation checks).
+    public func createWorkspace(name: String) async throws -> String {
+        var open = transport
+        open.token = nil
+        let created: WorkspaceCreated = try await open.call(.POST, "/mock/v1/workspaces", body: WorkspaceBody(name: name))
+        return created.token
+    }
+
     struct AcceptBody: Encodable {
         var agentId: String?
     }

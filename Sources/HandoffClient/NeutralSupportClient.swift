@@ -13,6 +13,11 @@ public struct NeutralSupportClient: SupportSystem {
         transport = HTTPTransport(baseURL: baseURL, token: token, client: client)
     }
 
+    /// Creates a client over a given transport (e.g. one that observes every exchange).
+    public init(transport: HTTPTransport) {
+        self.transport = transport
+    }
+
     struct List<Item: Decodable>: Decodable {
         var data: [Item]
         var next: String?
@@ -57,6 +62,14 @@ public struct NeutralSupportClient: SupportSystem {
     /// Reads a conversation.
     public func conversation(id: String) async throws -> Conversation {
         try await transport.call(.GET, "/v1/conversations/\(query(id))")
+    }
+
+    /// Lists a user's conversations, optionally in one state.
+    public func conversations(userId: String, state: ConversationState?) async throws -> [Conversation] {
+        var path = "/v1/conversations?limit=500&userId=\(query(userId))"
+        if let state { path += "&state=\(state.rawValue)" }
+        let list: List<Conversation> = try await transport.call(.GET, path)
+        return list.data
     }
 
     /// Mirrors a message.
@@ -108,6 +121,28 @@ public struct NeutralSupportClient: SupportSystem {
     /// Closes the session.
     public func close(_ conversationId: String) async throws -> Conversation {
         try await transport.call(.POST, "/v1/conversations/\(query(conversationId))/close", body: Empty())
+    }
+
+    struct WebhookBody: Encodable {
+        var url: String
+        var secret: String
+    }
+
+    struct WebhookCreated: Decodable {
+        var id: String
+    }
+
+    /// Subscribes a URL to the events.
+    public func subscribeWebhook(url: String, secret: String) async throws -> String {
+        let created: WebhookCreated = try await transport.call(
+            .POST, "/v1/webhooks", body: WebhookBody(url: url, secret: secret))
+        return created.id
+    }
+
+    /// Removes a subscription.
+    public func unsubscribeWebhook(id: String) async throws {
+        let exchange = try await transport.send(.DELETE, "/v1/webhooks/\(query(id))")
+        try HTTPTransport.check(exchange)
     }
 
     /// Reads the event feed, long-polling up to `waitSeconds`.

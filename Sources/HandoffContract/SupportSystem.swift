@@ -92,6 +92,8 @@ public protocol SupportSystem: Sendable {
         -> Conversation
     /// Reads a conversation.
     func conversation(id: String) async throws -> Conversation
+    /// Lists a user's conversations, optionally in one state, oldest first.
+    func conversations(userId: String, state: ConversationState?) async throws -> [Conversation]
     /// Mirrors a message; a retry with the same `clientMessageId` yields one message.
     func post(_ message: NewMessage, to conversationId: String) async throws -> Message
     /// Lists messages in order, after a sequence number.
@@ -104,6 +106,10 @@ public protocol SupportSystem: Sendable {
     func close(_ conversationId: String) async throws -> Conversation
     /// Reads events after a cursor, waiting up to `waitSeconds` for one to arrive.
     func events(after cursor: String?, waitSeconds: Int) async throws -> Page<SupportEvent>
+    /// Subscribes a URL to the events; deliveries are signed with `secret`. Returns the subscription id.
+    func subscribeWebhook(url: String, secret: String) async throws -> String
+    /// Removes a webhook subscription.
+    func unsubscribeWebhook(id: String) async throws
 }
 
 /// The human side of a support system, driven by tests and demos.

@@ -1,0 +1,69 @@
+import Foundation
+import HandoffClient
+
+/// The certificate: target, binding, suite version, date, per-profile results, and every failure
+/// with the request and the response that broke it.
+public enum MarkdownReport {
+    /// The Markdown document.
+    public static func render(_ summary: RunSummary, date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        var md = "# HandoffKit conformance report\n\n"
+        md += "| | |\n| --- | --- |\n"
+        md += "| Target | `\(summary.target)` |\n| Binding | `\(summary.binding)` |\n"
+        md += "| Suite | handoff conform \(Catalogue.version) |\n| Date | \(formatter.string(from: date)) |\n"
+        md += "| Verdict | **\(summary.conforms ? "CONFORMS" : "DOES NOT CONFORM")** (no MUST case may fail) |\n"
+        md += "| Result | \(summary.closingLine); \(summary.expectedFailures) expected failures |\n\n"
+        md += "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | skipped | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+        for profile in Profile.allCases {
+            let results = summary.results.filter { $0.testCase.profile == profile }
+            if results.isEmpty { continue }
+            let mustPassed = results.filter { $0.testCase.level == .must && ["PASS", "XPASS"].contains($0.outcome.label) }.count
+            let mustFailed = results.filter { $0.testCase.level == .must && $0.outcome.label == "FAIL" }.count
+            let otherFailed = results.filter { $0.testCase.level != .must && $0.outcome.label == "FAIL" }.count
+            let skipped = results.filter { $0.outcome.label == "SKIP" }.count
+            let xfail = results.filter { $0.outcome.label == "XFAIL" }.count
+            md += "| \(profile.rawValue) | \(mustPassed) | \(mustFailed) | \(otherFailed) | \(skipped) | \(xfail) |\n"
+        }
+        let failures = summary.results.filter { $0.outcome.label == "FAIL" }
+        md += "\n## Failures\n\n"
+        if failures.isEmpty { md += "None.\n" }
+        for result in failures {
+            guard case .failed(let message, let exchanges) = result.outcome else { continue }
+            md += "### \(result.testCase.id) (\(result.testCase.level.rawValue), \(result.testCase.profile.rawValue))\n\n"
+            md += "Requirement: \(result.testCase.requirement)  \nRule: \(result.testCase.rule.text)\n\n"
+            md += "What broke: \(message)\n\n"
+            for exchange in exchanges { md += "```http\n\(describe(exchange))\n```\n\n" }
+        }
+        let other = summary.results.filter { ["SKIP", "XFAIL", "XPASS"].contains($0.outcome.label) }
+        if !other.isEmpty {
+            md += "## Skipped and expected failures\n\n| case | outcome | reason |\n| --- | --- | --- |\n"
+            for result in other {
+                var reason = ""
+                switch result.outcome {
+                case .skipped(let text), .expectedFailure(let text, _), .unexpectedPass(let text): reason = text
+                default: break
+                }
+                md += "| \(result.testCase.id) | \(result.outcome.label) | \(reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            }
+        }
+        md += "\n## All cases\n\n| case | level | profile | outcome | requirement |\n| --- | --- | --- | --- | --- |\n"
+        for result in summary.results {
+            md += "| \(result.testCase.id) | \(result.testCase.level.rawValue) | \(result.testCase.profile.rawValue) | \(result.outcome.label) | \(result.testCase.requirement) |\n"
+        }
+        return md
+    }
+
+    /// A request and its response as text, bodies cut at 2,000 characters.
+    public static func describe(_ exchange: HTTPExchange) -> String {
+        var text = "\(exchange.method) \(exchange.path)"
+        if let body = exchange.requestBody { text += "\n\n\(cut(body))" }
+        text += "\n\n→ \(exchange.status.map { "HTTP \($0)" } ?? "no response")"
+        if let type = exchange.headers["content-type"] { text += "\ncontent-type: \(type)" }
+        if !exchange.responseBody.isEmpty { text += "\n\n\(cut(exchange.responseBody))" }
+        return text
+    }
+
+    static func cut(_ text: String) -> String {
+        text.count > 2000 ? String(text.prefix(2000)) + "… (\(text.count) characters)" : text
+    }
+}

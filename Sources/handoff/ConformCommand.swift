@@ -1,0 +1,105 @@
+import ArgumentParser
+import Conformance
+import Foundation
+import Logging
+
+/// `handoff conform`: certify a support system or connector against the contract.
+struct ConformCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Run the conformance suite against a target and report which contract rules it keeps.",
+        discussion: """
+            Each case has a stable id (USR-001, XFER-004…), a level (MUST, SHOULD, MAY) and a profile
+            (core, events, errors, security). Cases run concurrently, each on a fresh user and conversation.
+            The run exits 0 when no MUST case failed; SHOULD failures are warnings.
+
+            Against the mock:   handoff mock --port 3000 &  handoff conform --target http://127.0.0.1:3000
+            Only transfers:     handoff conform --target URL --only 'XFER-*'
+            Reports for CI:     handoff conform --target URL --junit out/junit.xml --report out/report.md
+            Known gaps:         handoff conform --target URL --expect-fail known-gaps.txt   (lines 'ID: reason')
+
+            Cases that need an agent side (accept, reply, resolve) use the mock's control API when the
+            target has it, and are skipped with a reason otherwise. Webhook cases start a receiver on
+            127.0.0.1 and subscribe it to the target.
+            """)
+
+    @Option(help: "Base URL of the target, e.g. http://127.0.0.1:3000.")
+    var target: String?
+
+    @Option(help: "How to talk to the target: neutral (the HandoffKit Support API).")
+    var binding = "neutral"
+
+    @Option(help: "Bearer token of the target workspace.")
+    var token = "dev-token"
+
+    @Option(help: "Token of a second workspace, for isolation cases (made on the mock when omitted).")
+    var otherToken: String?
+
+    @Option(help: "Agent side: auto (the mock's control API when present) or none (skip agent cases).")
+    var agentDesk = "auto"
+
+    @Option(name: .customLong("only"), help: "Run only cases whose id matches this glob (repeatable), e.g. 'EVT-*'.")
+    var only: [String] = []
+
+    @Option(name: .customLong("skip"), help: "Skip cases whose id matches this glob (repeatable).")
+    var skip: [String] = []
+
+    @Flag(help: "List the cases and exit.")
+    var list = false
+
+    @Option(help: "Expected-failure file: one 'CASE-ID: reason' per line; such failures count as XFAIL.")
+    var expectFail: String?
+
+    @Option(help: "Write a JUnit XML report here.")
+    var junit: String?
+
+    @Option(help: "Write a JSON report here.")
+    var json: String?
+
+    @Option(help: "Write the Markdown certificate here.")
+    var report: String?
+
+    @Option(help: "Cases run at once.")
+    var concurrency = 8
+
+    @Option(help: "Seconds allowed for one case.")
+    var timeout = 20
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if list { return }
+        guard let target else { throw ValidationError("--target URL is required (or use --list).") }
+        guard let url = URL(string: target), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--target must be an http(s) URL, e.g. http://127.0.0.1:3000 (got '\(target)').")
+        }
+        guard binding == "neutral" else { throw ValidationError("--binding must be 'neutral' (got '\(binding)').") }
+        guard ["auto", "none"].contains(agentDesk) else { throw ValidationError("--agent-desk must be auto or none.") }
+        guard concurrency >= 1, timeout >= 1 else { throw ValidationError("--concurrency and --timeout must be at least 1.") }
+    }
+
+    func run() async throws {
+        if list {
+            say(CatalogueListing.render(Catalogue.all.filter { SuiteOptions(only: only, skip: skip).selects($0.id) }))
+            return
+        }
+        var expected: [String: String] = [:]
+        if let expectFail {
+            do {
+                expected = try ExpectedFailureFile.parse(String(contentsOfFile: expectFail, encoding: .utf8))
+            } catch {
+                throw ValidationError("\(expectFail): \(error)")
+            }
+        }
+        let binding = NeutralBinding(target: target!, token: token, otherToken: otherToken, useMockDesk: agentDesk == "auto")
+        let options = SuiteOptions(
+            only: only, skip: skip, expectedFailures: expected, concurrency: concurrency, caseTimeout: .seconds(timeout))
+        say("handoff conform \(Catalogue.version): \(binding.name) binding against \(binding.target)")
+        let summary = try await SuiteRunner(binding: binding, options: options, logger: logging.logger("handoff.conform"))
+            .run(Catalogue.all) { say(ConsoleReport.line($0)) }
+        say(ConsoleReport.summary(summary))
+        let written = try ReportFiles(junit: junit, json: json, markdown: report).write(summary)
+        if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
+        if !summary.conforms { throw ExitCode(1) }
+    }
+}
