@@ -86,6 +86,7 @@ let package = Package(
                 "HandoffContract",
                 "HandoffClient",
                 "MockServer",
+                "Conformance",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/HandoffDemo"

@@ -28,7 +28,7 @@ func buildRouter(
     let router = Router(context: MockRequestContext.self)
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
-    router.middlewares.add(ProblemMiddleware(routes: routes))
+    router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))
 
     MetaController().register(router, routes)
 

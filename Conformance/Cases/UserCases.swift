@@ -28,9 +28,10 @@ enum UserCases {
             try checkEqual(ids.count, 1, "distinct users made by 8 concurrent creations")
         },
         ConformanceCase("USR-004", .must, .core, rule: .idempotentUser, "A user can be looked up by externalId.") { ctx in
-            let user = try await ctx.freshUser()
-            let found = try await ctx.support.findUser(externalId: user.externalId)
-            try checkEqual(found?.id, user.id, "user found by externalId")
+            let externalId = "conform-usr4-\(UUID().uuidString)"
+            let user = try await ctx.support.ensureUser(.init(externalId: externalId))
+            let found = try await ctx.support.findUser(externalId: externalId)
+            try checkEqual(found?.id, user.id, "user found by the externalId it was created with")
         },
         ConformanceCase("USR-005", .must, .core, rule: .idempotentUser, "Looking up an unknown externalId finds nothing, without an error.") { ctx in
             let found = try await ctx.support.findUser(externalId: "conform-nobody-\(UUID().uuidString)")

@@ -77,11 +77,12 @@ enum JSONIO {
     }
 
     /// An integer query parameter within bounds, or 400 `invalid_parameter`.
-    static func intParameter(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws
-        -> Int
-    {
+    static func intParameter(
+        _ request: Request, _ context: MockRequestContext, _ name: String, default fallback: Int, range: ClosedRange<Int>
+    ) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
+            if context.lenientQuery { return fallback }
             throw APIError.badParameter(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value

@@ -7,13 +7,16 @@ public struct MockRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The workspace the bearer token belongs to; nil before authentication.
     public var workspace: Workspace?
-    /// Largest request body accepted; larger ones get 413 `payload_too_large`.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// Largest request body accepted; larger ones get 413 `payload_too_large`. Default 1 MiB.
+    public var maxUploadSize: Int
+    /// Whether malformed query parameters are ignored (only under the `ignore-bad-query` defect).
+    var lenientQuery = false
 
     /// Creates a context for one request.
     public init(source: Source) {
         coreContext = .init(source: source)
         workspace = nil
+        maxUploadSize = 1 << 20
     }
 
     /// The authenticated workspace, or 401 when the route was reached without one.

@@ -9,6 +9,7 @@ import NIOCore
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = MockRequestContext
     let routes: RouteRecorder
+    let defects: Set<Defect>
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -16,8 +17,23 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return try problem(for: error, request: request, context: context).response(from: request, context: context)
+            var problem = problem(for: error, request: request, context: context)
+            if !defects.isEmpty { problem = broken(problem, error) }
+            if defects.contains(.plainErrors) {
+                return Response(
+                    status: problem.status, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "error: \(problem.detail)")))
+            }
+            return try problem.response(from: request, context: context)
         }
+    }
+
+    /// The problem as the defects on purpose would answer it.
+    private func broken(_ problem: APIError, _ error: any Error) -> APIError {
+        let internalError = APIError(.internalServerError, code: "internal_error", detail: "defect on purpose")
+        if defects.contains(.unknownIds500), case ContractError.notFound = error { return internalError }
+        if defects.contains(.badJSON500), [400, 415, 422].contains(problem.status.code) { return internalError }
+        return problem
     }
 
     private func problem(for error: any Error, request: Request, context: Context) -> APIError {

@@ -7,6 +7,13 @@ extension SupportStore {
         _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?
     ) throws -> (conversation: Conversation, created: Bool) {
         try write { db in
+            let idempotencyKey = has(.ignoreIdempotencyKey) ? nil : idempotencyKey
+            if has(.reopenClosedConversation), let number = EntityKind.user.number(from: userId),
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM conversations WHERE user_id = ? ORDER BY id DESC LIMIT 1", arguments: [number])
+            {
+                return (Rows.conversation(row), false)
+            }
             if let idempotencyKey,
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?",
@@ -16,7 +23,7 @@ extension SupportStore {
                 guard existing.userId == userId else { throw ContractError.idempotencyKeyReused(idempotencyKey) }
                 return (existing, false)
             }
-            guard let user = try Self.user(db, workspace, id: userId) else {
+            guard let user = try self.user(db, workspace, id: userId) else {
                 throw ContractError.notFound(resource: "user", id: userId)
             }
             let number = try Int.fetchOne(
@@ -29,19 +36,20 @@ extension SupportStore {
                 sql: """
                     INSERT INTO conversations
                         (workspace_id, number, user_id, state, context, idempotency_key, created_at, updated_at)
-                    VALUES (?, ?, ?, 'bot', ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    workspace.id, number, EntityKind.user.number(from: user.id), Rows.json(context), idempotencyKey,
-                    time, time,
+                    workspace.id, number, EntityKind.user.number(from: user.id),
+                    has(.newConversationNotBot) ? "queued" : "bot",
+                    Rows.json(has(.dropContext) ? ConversationContext() : context), idempotencyKey, time, time,
                 ])
-            return (try Self.conversation(db, workspace, id: EntityKind.conversation.id(db.lastInsertedRowID))!, true)
+            return (try self.conversation(db, workspace, id: EntityKind.conversation.id(db.lastInsertedRowID))!, true)
         }
     }
 
     /// One conversation by id, or `notFound`.
     public func conversation(_ workspace: Workspace, id: String) throws -> Conversation {
-        try db.read { db in try Self.requireConversation(db, workspace, id: id) }
+        try db.read { db in try self.requireConversation(db, workspace, id: id) }
     }
 
     /// One conversation by its per-workspace number (Chatwoot's `display_id`), or `notFound`.
@@ -83,10 +91,13 @@ extension SupportStore {
         -> TransferOutcome
     {
         try write { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
             if conversation.state == .resolved { throw ContractError.conversationResolved }
             _ = try conversation.state.apply(.transfer)
-            guard let team = try Self.team(db, workspace, reference) else {
+            var found = try self.team(db, workspace, reference)
+            if found == nil && has(.unknownTeamSucceeds) { found = try self.teams(db, workspace).first }
+            if found != nil && has(.ignoreTransferTeam) { found = try self.teams(db, workspace).last }
+            guard let team = found else {
                 switch reference {
                 case .id(let id): throw ContractError.unknownTeam(id)
                 case .name(let name): throw ContractError.unknownTeam(name)
@@ -95,7 +106,7 @@ extension SupportStore {
             if conversation.teamId == team.id && conversation.state.isWithHumans {
                 return .transferred(conversation, team)
             }
-            guard team.availability.available else {
+            guard team.availability.available || has(.unavailableTeamSucceeds) else {
                 return .teamUnavailable(team: team, reason: team.availability.reason ?? "unavailable")
             }
             try db.execute(
@@ -103,7 +114,12 @@ extension SupportStore {
                 arguments: [
                     EntityKind.team.number(from: team.id), now(), EntityKind.conversation.number(from: conversation.id),
                 ])
-            return .transferred(try Self.requireConversation(db, workspace, id: conversationId), team)
+            if has(.dropHistoryOnTransfer) {
+                try db.execute(
+                    sql: "DELETE FROM messages WHERE conversation_id = ?",
+                    arguments: [EntityKind.conversation.number(from: conversation.id)])
+            }
+            return .transferred(try self.requireConversation(db, workspace, id: conversationId), team)
         }
     }
 
@@ -111,11 +127,11 @@ extension SupportStore {
     /// Emits `conversation.assigned` when the assignee changes.
     public func accept(_ workspace: Workspace, conversationId: String, agentId: String?) throws -> Conversation {
         let result = try write { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.accept)
             let agent: Agent
             if let agentId {
-                guard let found = try Self.agent(db, workspace, id: agentId) else {
+                guard let found = try self.agent(db, workspace, id: agentId) else {
                     throw ContractError.notFound(resource: "agent", id: agentId)
                 }
                 agent = found
@@ -133,7 +149,7 @@ extension SupportStore {
                 arguments: [
                     EntityKind.agent.number(from: agent.id), now(), EntityKind.conversation.number(from: conversationId),
                 ])
-            let updated = try Self.requireConversation(db, workspace, id: conversationId)
+            let updated = try self.requireConversation(db, workspace, id: conversationId)
             try appendEvent(db, workspace, .conversationAssigned, conversation: updated, agent: agent, message: nil)
             return updated
         }
@@ -144,14 +160,14 @@ extension SupportStore {
     /// The agent is done: emits `conversation.resolved` once.
     public func resolve(_ workspace: Workspace, conversationId: String) throws -> Conversation {
         let result = try write { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.resolve)
             if conversation.state == .resolved { return conversation }
             try db.execute(
                 sql: "UPDATE conversations SET state = 'resolved', updated_at = ? WHERE id = ?",
                 arguments: [now(), EntityKind.conversation.number(from: conversationId)])
-            let updated = try Self.requireConversation(db, workspace, id: conversationId)
-            let agent = try updated.assigneeId.flatMap { try Self.agent(db, workspace, id: $0) }
+            let updated = try self.requireConversation(db, workspace, id: conversationId)
+            let agent = try updated.assigneeId.flatMap { try self.agent(db, workspace, id: $0) }
             try appendEvent(db, workspace, .conversationResolved, conversation: updated, agent: agent, message: nil)
             return updated
         }
@@ -162,25 +178,36 @@ extension SupportStore {
     /// The bot ends the session; idempotent, and final.
     public func close(_ workspace: Workspace, conversationId: String) throws -> Conversation {
         try write { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
-            if conversation.state == .closed { return conversation }
+            var conversation = try self.requireConversation(db, workspace, id: conversationId)
+            if conversation.state == .closed {
+                if has(.closeNotIdempotent) { throw ContractError.invalidTransition(from: .closed, transition: .close) }
+                return conversation
+            }
+            if conversation.state == .bot && has(.closeOnlyAfterHandoff) {
+                throw ContractError.invalidTransition(from: .bot, transition: .close)
+            }
+            if conversation.state == .resolved && has(.closeResolvedRefused) {
+                throw ContractError.invalidTransition(from: .resolved, transition: .close)
+            }
             _ = try conversation.state.apply(.close)
+            if has(.closedStaysOpen) {
+                conversation.state = .closed
+                return conversation
+            }
             try db.execute(
                 sql: "UPDATE conversations SET state = 'closed', updated_at = ? WHERE id = ?",
                 arguments: [now(), EntityKind.conversation.number(from: conversationId)])
-            return try Self.requireConversation(db, workspace, id: conversationId)
+            return try self.requireConversation(db, workspace, id: conversationId)
         }
     }
 
-    static func conversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation? {
+    func conversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation? {
         guard let number = EntityKind.conversation.number(from: id) else { return nil }
-        return try Row.fetchOne(
-            db, sql: "SELECT * FROM conversations WHERE id = ? AND workspace_id = ?",
-            arguments: [number, workspace.id]
-        ).map(Rows.conversation)
+        return try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?\(scope(workspace))", arguments: [number])
+            .map(Rows.conversation)
     }
 
-    static func requireConversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation {
+    func requireConversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation {
         guard let found = try conversation(db, workspace, id: id) else {
             throw ContractError.notFound(resource: "conversation", id: id)
         }

@@ -17,11 +17,14 @@ extension SupportStore {
         _ db: Database, _ workspace: Workspace, _ type: EventType, conversation: Conversation, agent: Agent?,
         message: Message?
     ) throws {
+        if has(.noAgentEvents) { return }
         let seq = try Int.fetchOne(
             db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
             arguments: [workspace.id])!
-        guard let user = try Self.user(db, workspace, id: conversation.userId) else { return }
-        let payload = EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
+        guard let user = try self.user(db, workspace, id: conversation.userId) else { return }
+        let payload = has(.eventsWithoutUser)
+            ? EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
+            : EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
         let time = now()
         try db.execute(
             sql: """
@@ -43,12 +46,14 @@ extension SupportStore {
 
     /// Events of the workspace's feed after a sequence number, in order.
     public func events(_ workspace: Workspace, after: Int, limit: Int) throws -> [SupportEvent] {
-        try db.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [workspace.id, after, limit]
-            ).compactMap(Self.event)
+        let sql =
+            has(.leakAcrossWorkspaces)
+            ? "SELECT * FROM events WHERE seq > ? ORDER BY id LIMIT ?"
+            : "SELECT * FROM events WHERE workspace_id = \(workspace.id) AND seq > ? ORDER BY seq LIMIT ?"
+        let events = try db.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [after, limit]).compactMap(Self.event)
         }
+        return has(.eventsOutOfOrder) ? events.reversed() : events
     }
 
     static func event(_ row: Row) -> SupportEvent? {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HandoffContract
 
@@ -10,9 +11,10 @@ extension SupportStore {
     ) throws -> (message: Message, created: Bool) {
         let visibility = new.visibility ?? .public
         let result: (message: Message, created: Bool) = try write { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
             let conversationNumber = EntityKind.conversation.number(from: conversationId)!
-            if let key = new.clientMessageId,
+            let clientMessageId = has(.duplicateRetriedMessage) ? nil : new.clientMessageId
+            if let key = clientMessageId,
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM messages WHERE conversation_id = ? AND client_message_id = ?",
                     arguments: [conversationNumber, key])
@@ -22,10 +24,18 @@ extension SupportStore {
                 else { throw ContractError.idempotencyKeyReused(key) }
                 return (existing, false)
             }
-            try MessageRules.check(author: new.author, visibility: visibility, state: conversation.state)
-            let seq = try Int.fetchOne(
+            try checkRules(new.author, visibility, conversation.state)
+            var seq = try Int.fetchOne(
                 db, sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
                 arguments: [conversationNumber])!
+            if has(.descendingSeq) { seq = -seq }
+            if has(.loseMessages) && seq % 10 == 0 {
+                let phantom = Message(
+                    id: EntityKind.message.id(Int64(Int32.max) + Int64(seq)), conversationId: conversationId, seq: seq,
+                    author: new.author, visibility: visibility, text: new.text, choices: new.choices, agentId: agentId,
+                    clientMessageId: clientMessageId, createdAt: Date())
+                return (phantom, true)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO messages
@@ -34,28 +44,53 @@ extension SupportStore {
                     """,
                 arguments: [
                     conversationNumber, seq, new.author.rawValue, visibility.rawValue, new.text,
-                    new.choices.map(Rows.json), agentId.flatMap(EntityKind.agent.number(from:)), new.clientMessageId,
+                    has(.dropChoices) ? nil : new.choices.map(Rows.json), agentId.flatMap(EntityKind.agent.number(from:)),
+                    clientMessageId,
                     now(),
                 ])
             let message = Rows.message(
                 try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [db.lastInsertedRowID])!)
-            if MessageRules.isDeliveredToBot(author: new.author, visibility: visibility) {
-                let agent = try agentId.flatMap { try Self.agent(db, workspace, id: $0) }
+            if MessageRules.isDeliveredToBot(author: new.author, visibility: visibility)
+                || (has(.echoBotMessages) && new.author != .agent && visibility == .public)
+                || (has(.notesToBot) && visibility == .internal)
+            {
+                let agent = try agentId.flatMap { try self.agent(db, workspace, id: $0) }
                 try appendEvent(db, workspace, .messageCreated, conversation: conversation, agent: agent, message: message)
             }
             return (message, true)
         }
-        if result.created && result.message.author == .agent { signal.fire(workspace.id) }
+        if result.created { signal.fire(workspace.id) }
         return result
+    }
+
+    /// The contract's ``MessageRules``, with the defects that break them on purpose.
+    private func checkRules(_ author: MessageAuthor, _ visibility: Visibility, _ state: ConversationState) throws {
+        if state.isWithHumans {
+            if author == .bot && visibility == .public && has(.botSpeaksAfterTransfer) { return }
+            if author == .bot && visibility == .internal && has(.notesRefusedAfterTransfer) { throw ContractError.botSilenced }
+            if author == .user && has(.userSilencedAfterTransfer) { throw ContractError.botSilenced }
+        }
+        try MessageRules.check(author: author, visibility: visibility, state: state)
     }
 
     /// Messages in order after a sequence number.
     public func messages(_ workspace: Workspace, conversationId: String, after: Int, limit: Int) throws -> [Message] {
         try db.read { db in
-            let conversation = try Self.requireConversation(db, workspace, id: conversationId)
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            if has(.mixConversations) {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM messages WHERE seq > ? AND conversation_id IN
+                        (SELECT id FROM conversations WHERE workspace_id = ?) ORDER BY id LIMIT ?
+                        """, arguments: [after, workspace.id, limit]
+                ).map(Rows.message)
+            }
+            let order = has(.reorderMessages) ? "DESC" : ""
+            let floor = has(.descendingSeq) ? Int(Int32.min) : after
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [EntityKind.conversation.number(from: conversation.id), after, limit]
+                db, sql: "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq \(order) LIMIT ?",
+                arguments: [EntityKind.conversation.number(from: conversation.id), floor, limit]
             ).map(Rows.message)
         }
     }

@@ -12,20 +12,20 @@ extension SupportStore {
         _ workspace: Workspace, name: String, description: String?, online: Bool = true
     ) throws -> Team {
         try write { db in
-            if try Self.team(db, workspace, .name(name)) != nil {
+            if try self.team(db, workspace, .name(name)) != nil {
                 throw StoreError.alreadyExists(resource: "team", name: name)
             }
             try db.execute(
                 sql: "INSERT INTO teams (workspace_id, name, description, online) VALUES (?, ?, ?, ?)",
                 arguments: [workspace.id, name, description, online])
-            return try Self.team(db, workspace, .id(EntityKind.team.id(db.lastInsertedRowID)))!
+            return try self.team(db, workspace, .id(EntityKind.team.id(db.lastInsertedRowID)))!
         }
     }
 
     /// Adds an agent to a team.
     public func addAgent(_ workspace: Workspace, teamId: String, name: String, email: String?) throws -> Agent {
         try write { db in
-            guard let team = try Self.team(db, workspace, .id(teamId)) else {
+            guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
             try db.execute(
@@ -37,17 +37,30 @@ extension SupportStore {
 
     /// The workspace's teams, by id.
     public func teams(_ workspace: Workspace) throws -> [Team] {
-        try db.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? ORDER BY t.id",
-                arguments: [workspace.id]
-            ).map(Rows.team)
-        }
+        var teams = try db.read { db in try self.teams(db, workspace) }
+        if has(.singleTeam) { teams = Array(teams.prefix(1)) }
+        if has(.duplicateTeamIds), let first = teams.first { teams = teams.map { var team = $0; team.id = first.id; return team } }
+        return teams.map(reported)
+    }
+
+    func teams(_ db: Database, _ workspace: Workspace) throws -> [Team] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? ORDER BY t.id",
+            arguments: [workspace.id]
+        ).map(Rows.team)
+    }
+
+    /// A team as the API reports it (the `all-teams-unavailable` defect lies here).
+    func reported(_ team: Team) -> Team {
+        guard has(.allTeamsUnavailable) else { return team }
+        var team = team
+        team.availability = .init(available: false, reason: "offline", agentCount: team.availability.agentCount)
+        return team
     }
 
     /// One team by id or name, or `notFound`.
     public func team(_ workspace: Workspace, _ reference: TeamReference) throws -> Team {
-        let found = try db.read { db in try Self.team(db, workspace, reference) }
+        let found = try db.read { db in try self.team(db, workspace, reference) }.map(reported)
         guard let found else {
             switch reference {
             case .id(let id): throw ContractError.notFound(resource: "team", id: id)
@@ -57,18 +70,18 @@ extension SupportStore {
         return found
     }
 
-    static func team(_ db: Database, _ workspace: Workspace, _ reference: TeamReference) throws -> Team? {
+    func team(_ db: Database, _ workspace: Workspace, _ reference: TeamReference) throws -> Team? {
         switch reference {
         case .id(let id):
             guard let number = EntityKind.team.number(from: id) else { return nil }
             return try Row.fetchOne(
-                db, sql: "SELECT \(teamColumns) FROM teams t WHERE t.id = ? AND t.workspace_id = ?",
-                arguments: [number, workspace.id]
+                db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.id = ?\(scope(workspace, "t.workspace_id"))",
+                arguments: [number]
             ).map(Rows.team)
         case .name(let name):
             return try Row.fetchOne(
                 db,
-                sql: "SELECT \(teamColumns) FROM teams t WHERE t.workspace_id = ? AND t.name = ? COLLATE NOCASE",
+                sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? AND t.name = ? COLLATE NOCASE",
                 arguments: [workspace.id, name]
             ).map(Rows.team)
         }
@@ -77,13 +90,13 @@ extension SupportStore {
     /// Takes a team offline (transfers to it get `team_unavailable`) or brings it back.
     public func setTeamOnline(_ workspace: Workspace, teamId: String, online: Bool) throws -> Team {
         try write { db in
-            guard let team = try Self.team(db, workspace, .id(teamId)) else {
+            guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
             try db.execute(
                 sql: "UPDATE teams SET online = ? WHERE id = ?",
                 arguments: [online, EntityKind.team.number(from: team.id)])
-            return try Self.team(db, workspace, .id(teamId))!
+            return try self.team(db, workspace, .id(teamId))!
         }
     }
 
@@ -103,10 +116,9 @@ extension SupportStore {
         }
     }
 
-    static func agent(_ db: Database, _ workspace: Workspace, id: String) throws -> Agent? {
+    func agent(_ db: Database, _ workspace: Workspace, id: String) throws -> Agent? {
         guard let number = EntityKind.agent.number(from: id) else { return nil }
-        return try Row.fetchOne(
-            db, sql: "SELECT * FROM agents WHERE id = ? AND workspace_id = ?", arguments: [number, workspace.id]
-        ).map(Rows.agent)
+        return try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ?\(scope(workspace))", arguments: [number])
+            .map(Rows.agent)
     }
 }

@@ -29,7 +29,7 @@ extension SupportStore {
     }
 
     private static func insertToken(_ db: Database, workspace: Int64, token: String, now: Double) throws {
-        let hash = hash(token: token)
+        let hash = Self.hash(token: token)
         if try Row.fetchOne(db, sql: "SELECT 1 FROM tokens WHERE token_hash = ?", arguments: [hash]) != nil {
             throw StoreError.alreadyExists(resource: "token", name: "(that token)")
         }

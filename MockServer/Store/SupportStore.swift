@@ -15,10 +15,13 @@ public final class SupportStore: Sendable {
     public let signal = EventSignal()
     /// Token hash → workspace, filled on first use; tokens never change workspace.
     let tokenCache = Mutex<[String: Workspace]>([:])
+    /// Rules broken on purpose (`--defect`); empty in normal use.
+    public let defects: Set<Defect>
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
-    /// and runs the migrations.
-    public init(path: String?) throws {
+    /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof).
+    public init(path: String?, defects: Set<Defect> = []) throws {
+        self.defects = defects
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -59,4 +62,12 @@ public final class SupportStore: Sendable {
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// Whether a defect is switched on.
+    public func has(_ defect: Defect) -> Bool { !defects.isEmpty && defects.contains(defect) }
+
+    /// `AND <column> = <workspace>`, or nothing under the leak defect.
+    func scope(_ workspace: Workspace, _ column: String = "workspace_id") -> String {
+        has(.leakAcrossWorkspaces) ? "" : " AND \(column) = \(workspace.id)"
+    }
 }

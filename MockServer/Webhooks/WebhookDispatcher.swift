@@ -43,7 +43,7 @@ struct WebhookDispatcher: Service {
                 let generation = store.signal.generation(EventSignal.anyWorkspace)
                 let now = Date().timeIntervalSince1970
                 let (due, nextDueAt) = try store.dueDeliveries(now: now, limit: 64)
-                if due.isEmpty {
+                if due.isEmpty || store.has(.noWebhooks) {
                     let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), 1)
                     await store.signal.wait(
                         workspace: EventSignal.anyWorkspace, since: generation, timeout: .milliseconds(Int(seconds * 1000)))
@@ -61,12 +61,15 @@ struct WebhookDispatcher: Service {
         let timestamp = String(Int(Date().timeIntervalSince1970))
         let mac = HMAC<SHA256>.authenticationCode(
             for: WebhookSignature.signedPayload(timestamp: timestamp, body: body),
-            using: SymmetricKey(data: Data(delivery.secret.utf8)))
+            using: SymmetricKey(data: Data((store.has(.unsignedWebhooks) ? "" : delivery.secret).utf8)))
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "HandoffKit-Mock")
-        request.headers.add(name: WebhookSignature.deliveryHeader, value: EntityKind.delivery.id(delivery.id))
+        let deliveryId = EntityKind.delivery.id(delivery.id)
+        request.headers.add(
+            name: WebhookSignature.deliveryHeader,
+            value: store.has(.unstableDeliveryId) ? "\(deliveryId)-\(delivery.attempts + 1)" : deliveryId)
         request.headers.add(name: WebhookSignature.eventHeader, value: delivery.event.type.rawValue)
         request.headers.add(name: WebhookSignature.timestampHeader, value: timestamp)
         request.headers.add(
@@ -83,7 +86,8 @@ struct WebhookDispatcher: Service {
         }
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
-        let retryAt = delivered ? nil : policy.retryAt(now: Date().timeIntervalSince1970, attempts: attempts)
+        let retryAt =
+            delivered || store.has(.noWebhookRetry) ? nil : policy.retryAt(now: Date().timeIntervalSince1970, attempts: attempts)
         if !delivered {
             logger.info(
                 "webhook delivery failed",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Conformance
 import Foundation
+import HandoffDemo
 import Logging
 
 /// `handoff conform`: certify a support system or connector against the contract.
@@ -65,10 +66,13 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(help: "Seconds allowed for one case.")
     var timeout = 20
 
+    @Option(help: "Instead of one target, run the suite against in-process mocks with each defect on, and write the coverage table here.")
+    var defectMatrix: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        if list { return }
+        if list || defectMatrix != nil { return }
         guard let target else { throw ValidationError("--target URL is required (or use --list).") }
         guard let url = URL(string: target), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ValidationError("--target must be an http(s) URL, e.g. http://127.0.0.1:3000 (got '\(target)').")
@@ -81,6 +85,15 @@ struct ConformCommand: AsyncParsableCommand {
     func run() async throws {
         if list {
             say(CatalogueListing.render(Catalogue.all.filter { SuiteOptions(only: only, skip: skip).selects($0.id) }))
+            return
+        }
+        if let defectMatrix {
+            let result = try await DefectMatrix(logger: logging.logger("handoff.matrix")).run(progress: say)
+            try DefectMatrix.coverage(result).write(toFile: defectMatrix, atomically: true, encoding: .utf8)
+            say("MUST cases not killed: \(result.survivingMustCases.isEmpty ? "none" : result.survivingMustCases.joined(separator: ", "))")
+            say("defects that killed nothing: \(result.harmlessDefects.isEmpty ? "none" : result.harmlessDefects.map(\.rawValue).joined(separator: ", "))")
+            say("coverage written to \(defectMatrix)")
+            if !result.survivingMustCases.isEmpty || !result.baselineFailures.isEmpty { throw ExitCode(1) }
             return
         }
         var expected: [String: String] = [:]

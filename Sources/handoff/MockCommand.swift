@@ -37,18 +37,35 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(help: "Allow webhook URLs on hosts other than loopback.")
     var allowRemoteWebhooks = false
 
+    @Option(name: .customLong("defect"), help: "Break one contract rule on purpose (repeatable); see --list-defects.")
+    var defects: [String] = []
+
+    @Flag(help: "List the defects --defect can switch on, and exit.")
+    var listDefects = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        for name in defects where Defect(rawValue: name) == nil {
+            throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
+        }
     }
 
     func run() async throws {
+        if listDefects {
+            let width = Defect.allCases.map(\.rawValue.count).max() ?? 0
+            for defect in Defect.allCases {
+                say(defect.rawValue + String(repeating: " ", count: width - defect.rawValue.count + 2) + defect.summary)
+            }
+            return
+        }
+        let defects = Set(self.defects.compactMap(Defect.init(rawValue:)))
         let logger = logging.logger("handoff.mock")
         let seed = try loadSeed()
         let store: SupportStore
         do {
-            store = try SupportStore(path: inMemory ? nil : db)
+            store = try SupportStore(path: inMemory ? nil : db, defects: defects)
         } catch {
             throw ValidationError("cannot open the database '\(db)': \(error)")
         }
@@ -62,6 +79,7 @@ struct MockCommand: AsyncParsableCommand {
         ) { port in
             say("listening on http://\(host):\(port)")
             for (workspace, token) in tokens { say("token \(token) (workspace \(workspace))") }
+            if !defects.isEmpty { say("DEFECTS ON PURPOSE: " + defects.map(\.rawValue).sorted().joined(separator: ", ")) }
             say("database: \(storage); contract: http://\(host):\(port)/openapi.json; stop with Ctrl-C")
         }
         try await app.runService()

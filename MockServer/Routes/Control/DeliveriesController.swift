@@ -16,7 +16,7 @@ struct DeliveriesController {
         if let status, !["pending", "delivered", "failed"].contains(status) {
             throw APIError.badParameter("status", "must be pending, delivered or failed")
         }
-        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
         return try JSONIO.response(ListResponse(data: try store.deliveries(workspace, status: status, limit: limit), next: nil))
     }
 

@@ -51,7 +51,7 @@ struct ConversationsController {
             }
             state = parsed
         }
-        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
         let items = try store.conversations(
             workspace, userId: request.uri.queryParameters.get("userId").map { String($0) }, state: state,
             after: try request.cursor(kind: .ids(.conversation)), limit: limit)

@@ -12,12 +12,15 @@ struct EventsController {
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
-        let after = try JSONIO.intParameter(request, "after", default: 0, range: 0...Int(Int32.max))
-        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
-        let wait = try JSONIO.intParameter(request, "wait", default: 0, range: 0...30)
+        let after = try JSONIO.intParameter(request, context, "after", default: 0, range: 0...Int(Int32.max))
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
+        let wait = try JSONIO.intParameter(request, context, "wait", default: 0, range: 0...30)
         let generation = store.signal.generation(workspace.id)
         var events = try store.events(workspace, after: after, limit: limit)
-        if events.isEmpty && wait > 0 {
+        if store.has(.slowLongPoll) && wait > 0 {
+            try await Task.sleep(for: .seconds(wait))
+            events = try store.events(workspace, after: after, limit: limit)
+        } else if events.isEmpty && wait > 0 {
             await store.signal.wait(workspace: workspace.id, since: generation, timeout: .seconds(wait))
             events = try store.events(workspace, after: after, limit: limit)
         }

@@ -28,8 +28,8 @@ struct MessagesController {
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
-        let after = try JSONIO.intParameter(request, "after", default: 0, range: 0...Int(Int32.max))
-        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
+        let after = try JSONIO.intParameter(request, context, "after", default: 0, range: 0...Int(Int32.max))
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
         let items = try store.messages(workspace, conversationId: context.id(), after: after, limit: limit)
         return try JSONIO.response(ListResponse(data: items, next: String(items.last?.seq ?? after)))
     }

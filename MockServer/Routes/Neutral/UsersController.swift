@@ -26,7 +26,7 @@ struct UsersController {
             let users = try store.user(workspace, externalId: String(externalId)).map { [$0] } ?? []
             return try JSONIO.response(ListResponse(data: users, next: nil))
         }
-        let limit = try JSONIO.intParameter(request, "limit", default: 100, range: 1...500)
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
         let users = try store.users(workspace, after: try request.cursor(kind: .ids(.user)), limit: limit)
         return try JSONIO.response(ListResponse(data: users, next: users.count == limit ? users.last?.id : nil))
     }
