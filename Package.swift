@@ -112,6 +112,17 @@ let package = Package(
             path: "Tests/HandoffContractTests"
         ),
         .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "Conformance",
+                "HandoffContract",
+                "HandoffDemo",
+                "MockServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ConformanceTests"
+        ),
+        .testTarget(
             name: "HandoffRoutingTests",
             dependencies: ["HandoffContract", "HandoffRouting"],
             path: "Tests/HandoffRoutingTests"

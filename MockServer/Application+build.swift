@@ -25,7 +25,7 @@ public func buildApplication(
 func buildRouter(
     config: MockConfiguration, store: SupportStore, recorder routes: RouteRecorder = RouteRecorder()
 ) -> Router<MockRequestContext> {
-    let router = Router(context: MockRequestContext.self)
+    let router = Router(context: MockRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
     router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))

@@ -26,10 +26,27 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     ) {
         self.status = status
         self.code = code
-        self.title = status.reasonPhrase
+        self.title = status.reasonPhrase.isEmpty ? Self.title(for: status.code) : status.reasonPhrase
         self.detail = detail
         self.extra = extra
         self.headers = headers
+    }
+
+    /// The standard reason phrase of a status (statuses built from a bare code have none).
+    static func title(for code: Int) -> String {
+        switch code {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        default: "HTTP \(code)"
+        }
     }
 
     /// 401 with a `WWW-Authenticate` challenge.

@@ -7,22 +7,51 @@ enum JSONIO {
 
     /// Decodes the body as `T`: 413 when too large, 415 for a non-JSON content type, 400 for
     /// malformed JSON, 422 naming the field for a missing field or a wrong type.
+    ///
+    /// A body that is valid JSON is read whatever its declared type (curl's `-d` says form data);
+    /// a body that is not JSON under a non-JSON type is 415.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: MockRequestContext) async throws -> T {
-        if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported_media_type",
-                detail: "Send the body as application/json (got \(contentType)).")
-        }
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else {
             throw APIError(.badRequest, code: "invalid_json", detail: "A JSON body is required.")
         }
+        let data = Data(buffer: buffer)
+        if containsEscapedNUL(data) {
+            throw APIError.invalidField("(body)", "strings must not contain NUL characters (\\u0000)")
+        }
         do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
+            if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json"),
+                (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
+            {
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    detail: "Send the body as application/json (got \(contentType)).")
+            }
             throw Self.problem(error)
         }
+    }
+
+    /// True when a JSON text holds the escape `\u0000` (SQLite text cannot keep a NUL).
+    static func containsEscapedNUL(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        let pattern: [UInt8] = Array("u0000".utf8)
+        var index = 1
+        while index + pattern.count <= bytes.count {
+            if bytes[index - 1] == UInt8(ascii: "\\"), Array(bytes[index..<index + pattern.count]) == pattern {
+                var slashes = 0
+                var back = index - 1
+                while back >= 0 && bytes[back] == UInt8(ascii: "\\") {
+                    slashes += 1
+                    back -= 1
+                }
+                if slashes % 2 == 1 { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Decodes the body when there is one, or returns `fallback` for an empty body.

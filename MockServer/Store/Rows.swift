@@ -25,14 +25,26 @@ enum Rows {
         return value
     }
 
+    /// A text column read through its bytes, so a NUL inside the text survives (a C string would stop there).
+    static func text(_ row: Row, _ column: String) -> String {
+        let data: Data? = row[column]
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// An optional text column, NUL-safe.
+    static func optionalText(_ row: Row, _ column: String) -> String? {
+        let data: Data? = row[column]
+        return data.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func date(_ row: Row, _ column: String) -> Date {
         Date(timeIntervalSince1970: row[column])
     }
 
     static func user(_ row: Row) -> User {
         User(
-            id: EntityKind.user.id(row["id"]), externalId: row["external_id"], name: row["name"],
-            email: row["email"], phone: row["phone"],
+            id: EntityKind.user.id(row["id"]), externalId: text(row, "external_id"), name: optionalText(row, "name"),
+            email: optionalText(row, "email"), phone: optionalText(row, "phone"),
             attributes: decode([String: JSONValue].self, row["attributes"], default: [:]),
             createdAt: date(row, "created_at"))
     }
@@ -41,13 +53,13 @@ enum Rows {
         let online: Bool = row["online"]
         let agentCount: Int = row["agent_count"] ?? 0
         return Team(
-            id: EntityKind.team.id(row["id"]), name: row["name"], description: row["description"],
+            id: EntityKind.team.id(row["id"]), name: text(row, "name"), description: optionalText(row, "description"),
             availability: .of(online: online, agentCount: agentCount))
     }
 
     static func agent(_ row: Row) -> Agent {
         Agent(
-            id: EntityKind.agent.id(row["id"]), name: row["name"], email: row["email"],
+            id: EntityKind.agent.id(row["id"]), name: text(row, "name"), email: optionalText(row, "email"),
             teamId: EntityKind.team.id(row["team_id"]))
     }
 
@@ -70,9 +82,9 @@ enum Rows {
             id: EntityKind.message.id(row["id"]),
             conversationId: EntityKind.conversation.id(row["conversation_id"]), seq: row["seq"],
             author: MessageAuthor(rawValue: row["author"]) ?? .system,
-            visibility: Visibility(rawValue: row["visibility"]) ?? .public, text: row["text"],
+            visibility: Visibility(rawValue: row["visibility"]) ?? .public, text: text(row, "text"),
             choices: choices.map { decode([Choice].self, $0, default: []) }, agentId: agentId.map(EntityKind.agent.id),
-            clientMessageId: row["client_message_id"], createdAt: date(row, "created_at"))
+            clientMessageId: optionalText(row, "client_message_id"), createdAt: date(row, "created_at"))
     }
 
     static func event(_ row: Row) -> SupportEvent? {

@@ -5,6 +5,7 @@ import HandoffContract
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// How often and how long a failed webhook delivery is retried.
 public struct WebhookRetryPolicy: Sendable {
@@ -31,26 +32,50 @@ public struct WebhookRetryPolicy: Sendable {
 
 /// Sends queued webhook deliveries, signed, and retries failures with backoff. Deliveries live
 /// in the store, so a restart picks up where the last run stopped.
-struct WebhookDispatcher: Service {
+final class WebhookDispatcher: Service {
     let store: SupportStore
     let policy: WebhookRetryPolicy
     let client: HTTPClient
     let logger: Logger
 
+    init(store: SupportStore, policy: WebhookRetryPolicy, client: HTTPClient, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Deliveries being sent now; a slow receiver holds only its own, never the others.
+    private let inFlight = Mutex<Set<Int64>>([])
+    /// Attempts in flight at most.
+    private let maxInFlight = 64
+
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let generation = store.signal.generation(EventSignal.anyWorkspace)
-                let now = Date().timeIntervalSince1970
-                let (due, nextDueAt) = try store.dueDeliveries(now: now, limit: 64)
-                if due.isEmpty || store.has(.noWebhooks) {
-                    let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), 1)
-                    await store.signal.wait(
-                        workspace: EventSignal.anyWorkspace, since: generation, timeout: .milliseconds(Int(seconds * 1000)))
-                    continue
-                }
-                await withTaskGroup(of: Void.self) { group in
-                    for delivery in due { group.addTask { await deliver(delivery) } }
+        try await cancelWhenGracefulShutdown { [self] in
+            await withDiscardingTaskGroup { [self] group in
+                while !Task.isCancelled {
+                    let generation = store.signal.generation(EventSignal.anyWorkspace)
+                    let now = Date().timeIntervalSince1970
+                    let busy = inFlight.withLock { $0 }
+                    let room = maxInFlight - busy.count
+                    let (due, nextDueAt) =
+                        (try? store.dueDeliveries(now: now, limit: room + busy.count)) ?? ([], nil)
+                    let fresh = due.filter { !busy.contains($0.id) }.prefix(max(0, room))
+                    if fresh.isEmpty || store.has(.noWebhooks) {
+                        let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)
+                        await store.signal.wait(
+                            workspace: EventSignal.anyWorkspace, since: generation,
+                            timeout: .milliseconds(Int(seconds * 1000)))
+                        continue
+                    }
+                    for delivery in fresh {
+                        inFlight.withLock { _ = $0.insert(delivery.id) }
+                        group.addTask { [self] in
+                            await deliver(delivery)
+                            inFlight.withLock { _ = $0.remove(delivery.id) }
+                            store.signal.fire(EventSignal.anyWorkspace)
+                        }
+                    }
                 }
             }
         }

@@ -24,7 +24,10 @@ public enum EntityKind: String, Sendable, CaseIterable {
     /// The row number inside a public id of this kind, or nil when the id is not of this kind.
     public func number(from id: String) -> Int64? {
         guard id.hasPrefix(rawValue + "_") else { return nil }
-        guard let number = Int64(id.dropFirst(rawValue.count + 1)), number > 0 else { return nil }
+        let digits = id.dropFirst(rawValue.count + 1)
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let number = Int64(digits), number > 0
+        else { return nil }
         return number
     }
 }

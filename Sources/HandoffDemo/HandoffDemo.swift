@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import HandoffClient
 import HandoffContract
@@ -29,20 +30,47 @@ public struct HandoffDemo: Sendable {
         public var historyAtTransfer: Int
     }
 
-    /// Starts an in-memory mock on a free loopback port with the default seed and plays the handoff.
-    public func run(logger: Logger) async throws -> Outcome {
+    /// What the demo's conformance run gave.
+    public struct Certification: Sendable {
+        /// The run.
+        public var summary: RunSummary
+        /// The report files written.
+        public var reports: [String]
+    }
+
+    /// Starts an in-memory mock on a free loopback port with the default seed, runs the conformance
+    /// suite against it (reports into `reportsFolder`), then plays the handoff.
+    public func run(logger: Logger, reportsFolder: String) async throws -> (Certification, Outcome) {
         let store = try SupportStore(path: nil)
         try store.apply(.defaultSeed)
         let mock = try await RunningMock.start(config: .init(port: 0), store: store, logger: logger)
         emit("mock listening on \(mock.url) (in-memory, default seed, token dev-token)")
         do {
+            let certification = try await certify(baseURL: mock.url, token: "dev-token", reportsFolder: reportsFolder, logger: logger)
+            emit("")
+            emit("One routed handoff, end to end:")
             let outcome = try await play(baseURL: mock.url, token: "dev-token")
             await mock.stop()
-            return outcome
+            return (certification, outcome)
         } catch {
             await mock.stop()
             throw error
         }
+    }
+
+    /// Runs the whole suite against a neutral target and writes the three reports.
+    public func certify(baseURL: String, token: String, reportsFolder: String, logger: Logger) async throws -> Certification {
+        emit("Conformance suite \(Catalogue.version) against the mock (\(Catalogue.all.count) cases):")
+        let summary = try await SuiteRunner(
+            binding: NeutralBinding(target: baseURL, token: token), options: .init(), logger: logger
+        ).run(Catalogue.all)
+        for line in ConsoleReport.summary(summary).split(separator: "\n", omittingEmptySubsequences: false) { emit(String(line)) }
+        let folder = reportsFolder.hasSuffix("/") ? String(reportsFolder.dropLast()) : reportsFolder
+        let reports = try ReportFiles(
+            junit: "\(folder)/junit.xml", json: "\(folder)/results.json", markdown: "\(folder)/report.md"
+        ).write(summary)
+        emit("reports: " + reports.joined(separator: ", "))
+        return Certification(summary: summary, reports: reports)
     }
 
     /// Plays the handoff against any neutral target whose agent side is the mock's control API.
@@ -101,18 +129,23 @@ public struct HandoffDemo: Sendable {
         step("bot", "internal note for the agent accepted")
 
         var cursor: String? = nil
+        while true {
+            let page = try await support.events(after: cursor, waitSeconds: 0)
+            if page.items.isEmpty { break }
+            cursor = page.next
+        }
         var received: [EventType] = []
         func drainEvents(expecting count: Int) async throws {
             var got = 0
             while got < count {
                 let page = try await support.events(after: cursor, waitSeconds: 5)
                 if page.items.isEmpty { throw DemoError.unexpected("no event arrived within 5 s") }
-                for event in page.items {
+                for event in page.items where event.conversationId == conversation.id {
                     received.append(event.type)
                     let detail = event.message.map { ": \"\($0.text)\"" } ?? event.agent.map { ": \($0.name)" } ?? ""
                     step("event", "\(event.type.rawValue) (\(event.id))\(detail)")
                 }
-                got += page.items.count
+                got += page.items.filter { $0.conversationId == conversation.id }.count
                 cursor = page.next
             }
         }

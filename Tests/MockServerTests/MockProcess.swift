@@ -26,8 +26,17 @@ final class MockProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
     }
 
-    /// Starts the process and reads stdout until the `listening on` line (or `seconds` pass).
-    func start(seconds: Double = 20) throws {
+    /// Starts the process and waits for its `listening on` line, off the cooperative pool.
+    func start(seconds: Double = 20) async throws {
+        try await blocking { try self.startBlocking(seconds: seconds) }
+    }
+
+    /// Waits for the process to exit, off the cooperative pool.
+    func exitStatus() async throws -> Int32 {
+        try await blocking { self.wait() }
+    }
+
+    private func startBlocking(seconds: Double) throws {
         try process.run()
         let handle = output.fileHandleForReading
         var buffer = ""

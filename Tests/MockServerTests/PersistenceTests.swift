@@ -32,7 +32,7 @@ struct PersistenceTests {
     func killNine() async throws {
         let path = temporaryDatabase()
         let first = MockProcess(arguments: ["mock", "--port", "0", "--db", path])
-        try first.start()
+        try await first.start()
         let support = NeutralSupportClient(baseURL: first.url, token: "dev-token")
         let user = try await support.ensureUser(.init(externalId: "kill-9"))
         let conversation = try await support.openConversation(userId: user.id, context: .init(), idempotencyKey: nil)
@@ -42,17 +42,17 @@ struct PersistenceTests {
             acknowledged.append(message.text)
         }
         first.kill(SIGKILL)
-        _ = first.wait()
+        _ = try await first.exitStatus()
 
         let second = MockProcess(arguments: ["mock", "--port", "0", "--db", path])
-        try second.start()
+        try await second.start()
         let again = NeutralSupportClient(baseURL: second.url, token: "dev-token")
         let stored = try await again.messages(in: conversation.id, after: nil, limit: 500)
         #expect(stored.map(\.text) == acknowledged)
         let retried = try await again.post(.init(author: .user, text: "k40", clientMessageId: "k40"), to: conversation.id)
         #expect(retried.seq == 40)
         second.kill(SIGTERM)
-        #expect(second.wait() == 0)
+        #expect(try await second.exitStatus() == 0)
         #expect(try SupportStore(path: path).integrityCheck() == "ok")
     }
 }

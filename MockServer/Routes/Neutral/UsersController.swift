@@ -22,12 +22,13 @@ struct UsersController {
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
+        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
+        let after = try request.cursor(kind: .ids(.user))
         if let externalId = request.uri.queryParameters.get("externalId") {
             let users = try store.user(workspace, externalId: String(externalId)).map { [$0] } ?? []
             return try JSONIO.response(ListResponse(data: users, next: nil))
         }
-        let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...500)
-        let users = try store.users(workspace, after: try request.cursor(kind: .ids(.user)), limit: limit)
+        let users = try store.users(workspace, after: after, limit: limit)
         return try JSONIO.response(ListResponse(data: users, next: users.count == limit ? users.last?.id : nil))
     }
 
