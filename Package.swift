@@ -100,6 +100,7 @@ let package = Package(
                 "MockServer",
                 "Conformance",
                 "HandoffDemo",
+                "HandoffRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -40,6 +40,14 @@ func buildRouter(
     EventsController(store: store).register(v1.group("events"), routes)
     WebhooksController(store: store, allowRemote: config.allowRemoteWebhooks).register(v1.group("webhooks"), routes)
 
+    let chatwoot = router.group("api/v1").add(middleware: ChatwootErrorMiddleware())
+        .add(middleware: ChatwootAuthenticator(store: store))
+    let account = chatwoot.group("accounts/:account_id").add(middleware: ChatwootAccountCheck())
+    let accountBase = "/api/v1/accounts/:account_id"
+    ChatwootAccountController(store: store).register(profile: chatwoot, account: account, routes, base: accountBase)
+    ChatwootContactsController(store: store).register(account, routes, base: accountBase)
+    ChatwootConversationsController(store: store).register(account, routes, base: accountBase)
+
     let control = router.group("mock/v1")
     let authenticated = control.group().add(middleware: TokenAuthenticator(store: store))
     WorkspacesController(store: store).register(open: control, authenticated: authenticated, routes)

@@ -11,6 +11,8 @@ public struct MockRequestContext: RequestContext {
     public var maxUploadSize: Int
     /// Whether malformed query parameters are ignored (only under the `ignore-bad-query` defect).
     var lenientQuery = false
+    /// Who calls the Chatwoot face (set by its authenticator).
+    var chatwootPrincipal: ChatwootPrincipal?
 
     /// Creates a context for one request.
     public init(source: Source) {

@@ -16,6 +16,8 @@ struct ProblemMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as ChatwootError {
+            return try error.response(from: request, context: context)
         } catch {
             var problem = problem(for: error, request: request, context: context)
             if !defects.isEmpty { problem = broken(problem, error) }

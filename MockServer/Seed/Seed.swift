@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import HandoffContract
 import Yams
@@ -36,14 +37,46 @@ public struct Seed: Sendable, Codable {
         public var agents: [AgentSeed]?
     }
 
-    /// One workspace.
+    /// An agent bot connected to an inbox (its conversations start `pending`).
+    public struct AgentBotSeed: Sendable, Codable {
+        /// Display name.
+        public var name: String
+        /// Its `api_access_token` on the Chatwoot face.
+        public var token: String?
+        /// Where Chatwoot's bot events go (loopback only unless --allow-remote-webhooks).
+        public var outgoingUrl: String?
+    }
+
+    /// One Chatwoot API inbox.
+    public struct InboxSeed: Sendable, Codable {
+        /// Display name.
+        public var name: String
+        /// The inbox's active agent bot, if any.
+        public var agentBot: AgentBotSeed?
+    }
+
+    /// A user access token of an agent (Chatwoot face).
+    public struct AgentTokenSeed: Sendable, Codable {
+        /// The agent's name, as in `teams[].agents[].name`.
+        public var agent: String
+        /// The token.
+        public var token: String
+    }
+
+    /// One workspace (a Chatwoot account).
     public struct WorkspaceSeed: Sendable, Codable {
         /// Unique name.
         public var name: String
-        /// Bearer tokens bound to it.
+        /// Bearer tokens bound to it; on the Chatwoot face they are the administrator's user tokens.
         public var tokens: [String]
         /// Its teams.
         public var teams: [TeamSeed]?
+        /// Chatwoot API inboxes.
+        public var inboxes: [InboxSeed]?
+        /// Agents' user tokens for the Chatwoot face.
+        public var agentTokens: [AgentTokenSeed]?
+        /// The administrator's name (default `Administrator`).
+        public var admin: AgentSeed?
     }
 
     /// The workspaces to create.
@@ -89,7 +122,10 @@ public struct Seed: Sendable, Codable {
                 .init(
                     name: "Technical Support", description: "Bugs, outages, integrations", online: true,
                     agents: [.init(name: "Theo Tech", email: "theo@support.example")]),
-            ])
+            ],
+            inboxes: [.init(name: "API Inbox", agentBot: .init(name: "HandoffKit Bot", token: "bot-token", outgoingUrl: nil))],
+            agentTokens: [.init(agent: "Bea Billing", token: "agent-token")],
+            admin: .init(name: "Ada Admin", email: "admin@support.example"))
     ])
 }
 
@@ -120,6 +156,8 @@ extension SupportStore {
             }
             let workspace = try createWorkspace(name: workspaceSeed.name, token: first)
             for token in workspaceSeed.tokens.dropFirst() { try addToken(token, to: workspace) }
+            let admin = workspaceSeed.admin ?? Seed.AgentSeed(name: "Administrator", email: nil)
+            try addUser(workspace, name: admin.name, email: admin.email, role: "administrator", teamId: nil, token: nil)
             for teamSeed in workspaceSeed.teams ?? [] {
                 let team = try createTeam(
                     workspace, name: teamSeed.name, description: teamSeed.description, online: teamSeed.online ?? true)
@@ -127,8 +165,39 @@ extension SupportStore {
                     _ = try addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email)
                 }
             }
+            for inbox in workspaceSeed.inboxes ?? [] {
+                try createInbox(
+                    workspace, name: inbox.name, botName: inbox.agentBot?.name, botToken: inbox.agentBot?.token,
+                    botURL: inbox.agentBot?.outgoingUrl)
+            }
+            for agentToken in workspaceSeed.agentTokens ?? [] {
+                try addAgentToken(workspace, agentName: agentToken.agent, token: agentToken.token)
+            }
             created.append(workspaceSeed.name)
         }
         return created
+    }
+}
+
+extension SupportStore {
+    /// Lines that tell a Chatwoot connector what to use: account and inbox ids and the tokens of the seed.
+    public func chatwootSummary(_ seed: Seed) throws -> [String] {
+        var lines: [String] = []
+        for workspaceSeed in seed.workspaces {
+            guard let workspace = try workspace(named: workspaceSeed.name) else { continue }
+            let inboxes = try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, name FROM inboxes WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                    .map { (Int64($0["id"] as Int64), String(Rows.text($0, "name"))) }
+            }
+            let inboxText = inboxes.map { "inbox \($0.0) (\($0.1))" }.joined(separator: ", ")
+            var line = "chatwoot: account \(workspace.id)\(inboxText.isEmpty ? "" : ", " + inboxText); api_access_token "
+            line += workspaceSeed.tokens.map { "\($0) (administrator)" }.joined(separator: ", ")
+            for inbox in workspaceSeed.inboxes ?? [] {
+                if let token = inbox.agentBot?.token { line += ", \(token) (agent bot of \(inbox.name))" }
+            }
+            for agentToken in workspaceSeed.agentTokens ?? [] { line += ", \(agentToken.token) (agent \(agentToken.agent))" }
+            lines.append(line)
+        }
+        return lines
     }
 }

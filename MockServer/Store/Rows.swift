@@ -60,7 +60,7 @@ enum Rows {
     static func agent(_ row: Row) -> Agent {
         Agent(
             id: EntityKind.agent.id(row["id"]), name: text(row, "name"), email: optionalText(row, "email"),
-            teamId: EntityKind.team.id(row["team_id"]))
+            teamId: (row["team_id"] as Int64?).map(EntityKind.team.id))
     }
 
     static func conversation(_ row: Row) -> Conversation {

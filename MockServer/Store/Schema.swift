@@ -110,6 +110,93 @@ enum Schema {
                     CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
                     """)
         }
+        migrator.registerMigration("v2-chatwoot") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'user';
+                    ALTER TABLE tokens ADD COLUMN agent_id INTEGER;
+                    ALTER TABLE tokens ADD COLUMN bot_id INTEGER;
+                    CREATE TABLE agents_v2 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        team_id INTEGER REFERENCES teams(id) ON DELETE SET NULL,
+                        name TEXT NOT NULL,
+                        email TEXT,
+                        role TEXT NOT NULL DEFAULT 'agent'
+                    );
+                    INSERT INTO agents_v2 (id, workspace_id, team_id, name, email)
+                        SELECT id, workspace_id, team_id, name, email FROM agents;
+                    DROP TABLE agents;
+                    ALTER TABLE agents_v2 RENAME TO agents;
+                    CREATE INDEX agents_team ON agents(team_id);
+                    CREATE TABLE agent_bots (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        description TEXT,
+                        outgoing_url TEXT,
+                        secret TEXT NOT NULL
+                    );
+                    CREATE TABLE inboxes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        identifier TEXT NOT NULL,
+                        webhook_url TEXT,
+                        secret TEXT NOT NULL,
+                        bot_id INTEGER REFERENCES agent_bots(id) ON DELETE SET NULL
+                    );
+                    CREATE TABLE contact_inboxes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        inbox_id INTEGER NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE,
+                        source_id TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (inbox_id, source_id)
+                    );
+                    CREATE INDEX contact_inboxes_user ON contact_inboxes(user_id);
+                    ALTER TABLE users ADD COLUMN identifier_set INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE users ADD COLUMN additional_attributes TEXT NOT NULL DEFAULT '{}';
+                    CREATE INDEX users_email ON users(workspace_id, email COLLATE NOCASE);
+                    ALTER TABLE conversations ADD COLUMN inbox_id INTEGER;
+                    ALTER TABLE conversations ADD COLUMN contact_inbox_id INTEGER;
+                    ALTER TABLE conversations ADD COLUMN uuid TEXT;
+                    ALTER TABLE conversations ADD COLUMN custom_attributes TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE conversations ADD COLUMN additional_attributes TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE conversations ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE conversations ADD COLUMN priority TEXT;
+                    ALTER TABLE conversations ADD COLUMN waiting_since REAL;
+                    ALTER TABLE messages ADD COLUMN content_type TEXT;
+                    ALTER TABLE messages ADD COLUMN content_attributes TEXT;
+                    ALTER TABLE messages ADD COLUMN echo_id TEXT;
+                    ALTER TABLE messages ADD COLUMN source_id TEXT;
+                    ALTER TABLE webhooks ADD COLUMN kind TEXT NOT NULL DEFAULT 'neutral';
+                    ALTER TABLE webhooks ADD COLUMN name TEXT;
+                    ALTER TABLE webhooks ADD COLUMN subscriptions TEXT;
+                    ALTER TABLE webhooks ADD COLUMN inbox_id INTEGER;
+                    CREATE INDEX webhooks_workspace_kind ON webhooks(workspace_id, kind);
+                    CREATE TABLE deliveries_v2 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                        event_id INTEGER REFERENCES events(id) ON DELETE CASCADE,
+                        payload TEXT,
+                        event_name TEXT,
+                        conversation_id INTEGER,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_status INTEGER,
+                        last_error TEXT
+                    );
+                    INSERT INTO deliveries_v2 (id, webhook_id, event_id, status, attempts, next_attempt_at, last_status, last_error)
+                        SELECT id, webhook_id, event_id, status, attempts, next_attempt_at, last_status, last_error FROM deliveries;
+                    DROP TABLE deliveries;
+                    ALTER TABLE deliveries_v2 RENAME TO deliveries;
+                    CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+                    CREATE UNIQUE INDEX deliveries_event ON deliveries(webhook_id, event_id) WHERE event_id IS NOT NULL;
+                    CREATE INDEX deliveries_conversation ON deliveries(conversation_id);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HandoffContract
 
@@ -32,18 +33,25 @@ extension SupportStore {
                 sql: "UPDATE workspaces SET next_conversation_number = ? WHERE id = ?",
                 arguments: [number + 1, workspace.id])
             let time = now()
+            let userNumber = EntityKind.user.number(from: user.id)!
+            let inboxId = try Int64.fetchOne(
+                db, sql: "SELECT id FROM inboxes WHERE workspace_id = ? ORDER BY id LIMIT 1", arguments: [workspace.id])
+            let contactInbox = try inboxId.map { try self.contactInbox(db, userId: userNumber, inboxId: $0, sourceId: nil) }
             try db.execute(
                 sql: """
                     INSERT INTO conversations
-                        (workspace_id, number, user_id, state, context, idempotency_key, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        (workspace_id, number, user_id, state, context, idempotency_key, created_at, updated_at,
+                         inbox_id, contact_inbox_id, uuid)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    workspace.id, number, EntityKind.user.number(from: user.id),
-                    has(.newConversationNotBot) ? "queued" : "bot",
+                    workspace.id, number, userNumber, has(.newConversationNotBot) ? "queued" : "bot",
                     Rows.json(has(.dropContext) ? ConversationContext() : context), idempotencyKey, time, time,
+                    inboxId, contactInbox, UUID().uuidString.lowercased(),
                 ])
-            return (try self.conversation(db, workspace, id: EntityKind.conversation.id(db.lastInsertedRowID))!, true)
+            let id = db.lastInsertedRowID
+            try chatwootConversationChanged(db, workspace, before: nil, conversationId: id)
+            return (try self.conversation(db, workspace, id: EntityKind.conversation.id(id))!, true)
         }
     }
 
@@ -109,11 +117,17 @@ extension SupportStore {
             guard team.availability.available || has(.unavailableTeamSucceeds) else {
                 return .teamUnavailable(team: team, reason: team.availability.reason ?? "unavailable")
             }
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversation.id)!)
             try db.execute(
-                sql: "UPDATE conversations SET state = 'queued', team_id = ?, assignee_id = NULL, updated_at = ? WHERE id = ?",
+                sql: """
+                    UPDATE conversations SET state = 'queued', team_id = ?, assignee_id = NULL, updated_at = ?,
+                        waiting_since = COALESCE(waiting_since, updated_at) WHERE id = ?
+                    """,
                 arguments: [
                     EntityKind.team.number(from: team.id), now(), EntityKind.conversation.number(from: conversation.id),
                 ])
+            try chatwootConversationChanged(
+                db, workspace, before: before, conversationId: EntityKind.conversation.number(from: conversation.id)!)
             if has(.dropHistoryOnTransfer) {
                 try db.execute(
                     sql: "DELETE FROM messages WHERE conversation_id = ?",
@@ -144,11 +158,14 @@ extension SupportStore {
                 agent = Rows.agent(row)
             }
             if conversation.state == .assigned && conversation.assigneeId == agent.id { return conversation }
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)
             try db.execute(
                 sql: "UPDATE conversations SET state = 'assigned', assignee_id = ?, updated_at = ? WHERE id = ?",
                 arguments: [
                     EntityKind.agent.number(from: agent.id), now(), EntityKind.conversation.number(from: conversationId),
                 ])
+            try chatwootConversationChanged(
+                db, workspace, before: before, conversationId: EntityKind.conversation.number(from: conversationId)!)
             let updated = try self.requireConversation(db, workspace, id: conversationId)
             try appendEvent(db, workspace, .conversationAssigned, conversation: updated, agent: agent, message: nil)
             return updated
@@ -163,9 +180,11 @@ extension SupportStore {
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.resolve)
             if conversation.state == .resolved { return conversation }
+            let number = EntityKind.conversation.number(from: conversationId)!
+            let before = try conversationRow(db, id: number)
             try db.execute(
-                sql: "UPDATE conversations SET state = 'resolved', updated_at = ? WHERE id = ?",
-                arguments: [now(), EntityKind.conversation.number(from: conversationId)])
+                sql: "UPDATE conversations SET state = 'resolved', updated_at = ? WHERE id = ?", arguments: [now(), number])
+            try chatwootConversationChanged(db, workspace, before: before, conversationId: number)
             let updated = try self.requireConversation(db, workspace, id: conversationId)
             let agent = try updated.assigneeId.flatMap { try self.agent(db, workspace, id: $0) }
             try appendEvent(db, workspace, .conversationResolved, conversation: updated, agent: agent, message: nil)
@@ -194,9 +213,10 @@ extension SupportStore {
                 conversation.state = .closed
                 return conversation
             }
-            try db.execute(
-                sql: "UPDATE conversations SET state = 'closed', updated_at = ? WHERE id = ?",
-                arguments: [now(), EntityKind.conversation.number(from: conversationId)])
+            let number = EntityKind.conversation.number(from: conversationId)!
+            let before = try conversationRow(db, id: number)
+            try db.execute(sql: "UPDATE conversations SET state = 'closed', updated_at = ? WHERE id = ?", arguments: [now(), number])
+            try chatwootConversationChanged(db, workspace, before: before, conversationId: number)
             return try self.requireConversation(db, workspace, id: conversationId)
         }
     }

@@ -48,8 +48,9 @@ extension SupportStore {
                     clientMessageId,
                     now(),
                 ])
-            let message = Rows.message(
-                try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+            let messageId = db.lastInsertedRowID
+            let message = Rows.message(try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!)
+            try chatwootMessageCreated(db, workspace, messageId: messageId)
             if MessageRules.isDeliveredToBot(author: new.author, visibility: visibility)
                 || (has(.echoBotMessages) && new.author != .agent && visibility == .public)
                 || (has(.notesToBot) && visibility == .internal)

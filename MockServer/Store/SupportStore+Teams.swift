@@ -4,7 +4,7 @@ import HandoffContract
 extension SupportStore {
     static let teamColumns = """
         t.id, t.name, t.description, t.online,
-        (SELECT COUNT(*) FROM agents a WHERE a.team_id = t.id) AS agent_count
+        (SELECT COUNT(*) FROM agents a WHERE a.team_id = t.id AND a.role = 'agent') AS agent_count
         """
 
     /// Creates a team; names are unique per workspace, case-insensitively.

@@ -84,11 +84,11 @@ public struct Agent: Sendable, Hashable, Codable {
     public var name: String
     /// Email address.
     public var email: String?
-    /// The team the agent works in.
-    public var teamId: String
+    /// The team the agent works in; nil for an administrator outside every team.
+    public var teamId: String?
 
     /// Creates an agent value.
-    public init(id: String, name: String, email: String?, teamId: String) {
+    public init(id: String, name: String, email: String?, teamId: String?) {
         self.id = id
         self.name = name
         self.email = email

@@ -10,5 +10,5 @@ struct Handoff: AsyncParsableCommand {
             Start with `handoff demo` to see one handoff played end to end, then `handoff mock` to run
             the mock support server for your own bot (http://127.0.0.1:3000, token dev-token).
             """,
-        subcommands: [MockCommand.self, ConformCommand.self, DemoCommand.self])
+        subcommands: [MockCommand.self, ConformCommand.self, RouteCommand.self, DemoCommand.self])
 }

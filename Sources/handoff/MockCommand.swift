@@ -72,6 +72,7 @@ struct MockCommand: AsyncParsableCommand {
         try store.apply(seed)
         let host = self.host
         let tokens = seed.workspaces.flatMap { workspace in workspace.tokens.map { (workspace.name, $0) } }
+        let chatwoot = try store.chatwootSummary(seed)
         let storage = inMemory ? "in memory" : db
         let app = buildApplication(
             config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks), store: store,
@@ -79,6 +80,7 @@ struct MockCommand: AsyncParsableCommand {
         ) { port in
             say("listening on http://\(host):\(port)")
             for (workspace, token) in tokens { say("token \(token) (workspace \(workspace))") }
+            for line in chatwoot { say(line) }
             if !defects.isEmpty { say("DEFECTS ON PURPOSE: " + defects.map(\.rawValue).sorted().joined(separator: ", ")) }
             say("database: \(storage); contract: http://\(host):\(port)/openapi.json; stop with Ctrl-C")
         }

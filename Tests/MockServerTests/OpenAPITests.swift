@@ -6,7 +6,7 @@ import Testing
 
 @Suite("The served contract")
 struct OpenAPITests {
-    @Test("/openapi.json is OpenAPI 3.1 and documents every route the mock serves")
+    @Test("/openapi.json is OpenAPI 3.1 and documents every route of the neutral and control APIs")
     func everyRouteDocumented() async throws {
         try await withServer { server in
             let response = try await server.http(token: nil).send(.GET, "/openapi.json")
@@ -17,7 +17,8 @@ struct OpenAPITests {
             let routes = RouteRecorder()
             _ = buildRouter(config: .init(), store: server.store, recorder: routes)
             var missing: [String] = []
-            for (method, path) in routes.table.all {
+            // The Chatwoot face (/api/v1) is described by Chatwoot's own OpenAPI document, not ours.
+            for (method, path) in routes.table.all where !path.hasPrefix("/api/v1") {
                 let templated = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
                 let key = "/" + templated.joined(separator: "/")
                 if paths[key]?[method.rawValue.lowercased()] == nil { missing.append("\(method.rawValue) \(key)") }

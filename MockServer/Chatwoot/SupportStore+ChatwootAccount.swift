@@ -1,0 +1,269 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+extension SupportStore {
+    /// The workspace and the Chatwoot principal of an `api_access_token`, or nil for an unknown token.
+    func chatwootPrincipal(forToken token: String) throws -> (Workspace, ChatwootPrincipal)? {
+        let hash = Self.hash(token: token)
+        return try db.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.kind, t.agent_id, t.bot_id, w.id, w.name FROM tokens t JOIN workspaces w ON w.id = t.workspace_id
+                        WHERE t.token_hash = ?
+                        """, arguments: [hash])
+            else { return nil }
+            let workspace = Workspace(id: row["id"], name: row["name"])
+            if let bot: Int64 = row["bot_id"] { return (workspace, .bot(id: bot)) }
+            if let agentId: Int64 = row["agent_id"],
+                let role = try String.fetchOne(db, sql: "SELECT role FROM agents WHERE id = ?", arguments: [agentId])
+            {
+                return (workspace, .user(id: agentId, role: role))
+            }
+            let admin = try Int64.fetchOne(
+                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND role = 'administrator' ORDER BY id LIMIT 1",
+                arguments: [workspace.id])
+            return (workspace, .user(id: admin ?? 0, role: "administrator"))
+        }
+    }
+
+    /// `GET /api/v1/profile`.
+    func profile(_ workspace: Workspace, userId: Int64) throws -> [String: JSONValue] {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            guard let row = try views.agentRow(userId) else { throw ChatwootError.notFound }
+            var object = views.agent(row)
+            object["account_id"] = .int(workspace.id)
+            object["display_name"] = object["name"]
+            object["accounts"] = .array([
+                .object(["id": .int(workspace.id), "name": .string(workspace.name), "role": object["role"] ?? "agent", "status": "active"])
+            ])
+            object["message_signature"] = .null
+            object["ui_settings"] = .object([:])
+            return object
+        }
+    }
+
+    /// `GET agents`.
+    func chatwootAgents(_ workspace: Workspace) throws -> JSONValue {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                    .map { .object(views.agent($0)) })
+        }
+    }
+
+    /// `GET teams`.
+    func chatwootTeams(_ workspace: Workspace) throws -> JSONValue {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM teams WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                    .map { .object(views.team($0)) })
+        }
+    }
+
+    /// `GET teams/{id}`.
+    func chatwootTeam(_ workspace: Workspace, id: Int64) throws -> JSONValue {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            guard let row = try views.teamRow(id) else { throw ChatwootError.notFound }
+            return .object(views.team(row))
+        }
+    }
+
+    /// `POST teams`: names are stored as given and shown downcased; a taken name is 422.
+    func createChatwootTeam(_ workspace: Workspace, name: String, description: String?) throws -> JSONValue {
+        do {
+            let team = try createTeam(workspace, name: name.lowercased(), description: description)
+            return try chatwootTeam(workspace, id: EntityKind.team.number(from: team.id)!)
+        } catch StoreError.alreadyExists {
+            throw ChatwootError.invalid("Name has already been taken", attributes: ["name"])
+        }
+    }
+
+    /// `GET teams/{id}/team_members`.
+    func teamMembers(_ workspace: Workspace, teamId: Int64) throws -> JSONValue {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            guard try views.teamRow(teamId) != nil else { throw ChatwootError.notFound }
+            return .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM agents WHERE team_id = ? ORDER BY id", arguments: [teamId])
+                    .map { .object(views.agent($0)) })
+        }
+    }
+
+    /// `POST teams/{id}/team_members`: adds the users (an agent here belongs to one team, so they move);
+    /// returns the ones newly added. Ids outside the account are 401 `Invalid User IDs`.
+    func addTeamMembers(_ workspace: Workspace, teamId: Int64, userIds: [Int64]) throws -> JSONValue {
+        try write { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            guard try views.teamRow(teamId) != nil else { throw ChatwootError.notFound }
+            var added: [JSONValue] = []
+            for id in userIds {
+                guard let row = try views.agentRow(id) else { throw ChatwootError(.unauthorized, ["error": "Invalid User IDs"]) }
+                if (row["team_id"] as Int64?) == teamId { continue }
+                try db.execute(sql: "UPDATE agents SET team_id = ? WHERE id = ?", arguments: [teamId, id])
+                added.append(.object(views.agent(try views.agentRow(id)!)))
+            }
+            return .array(added)
+        }
+    }
+
+    // MARK: account webhooks
+
+    static let allowedWebhookEvents: Set<String> = [
+        "conversation_status_changed", "conversation_updated", "conversation_created", "contact_created", "contact_updated",
+        "message_created", "message_updated", "webwidget_triggered", "inbox_created", "inbox_updated",
+        "conversation_typing_on", "conversation_typing_off",
+    ]
+
+    func webhookJSON(_ row: Row, workspace: Workspace) -> JSONValue {
+        .object([
+            "id": .int(row["id"] as Int64), "name": .string(Rows.optionalText(row, "name")), "url": .string(Rows.text(row, "url")),
+            "account_id": .int(workspace.id),
+            "subscriptions": Rows.decode(JSONValue.self, row["subscriptions"], default: .array([])),
+            "secret": .string(Rows.text(row, "secret")),
+        ])
+    }
+
+    private func validateWebhook(_ db: Database, _ workspace: Workspace, url: String, subscriptions: [String], except id: Int64?) throws {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+            throw ChatwootError.invalid("Url is invalid", attributes: ["url"])
+        }
+        guard !subscriptions.isEmpty, Set(subscriptions).isSubset(of: Self.allowedWebhookEvents) else {
+            throw ChatwootError.invalid("Subscriptions Invalid events", attributes: ["subscriptions"])
+        }
+        if try Row.fetchOne(
+            db, sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' AND url = ? AND id != ?",
+            arguments: [workspace.id, url, id ?? 0]) != nil
+        { throw ChatwootError.invalid("Url has already been taken", attributes: ["url"]) }
+    }
+
+    /// `POST webhooks`.
+    func createChatwootWebhook(_ workspace: Workspace, url: String, name: String?, subscriptions: [String]) throws -> JSONValue {
+        try write { db in
+            try validateWebhook(db, workspace, url: url, subscriptions: subscriptions, except: nil)
+            try db.execute(
+                sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions) VALUES (?, ?, ?, ?, 'chatwoot', ?, ?)",
+                arguments: [workspace.id, url, Self.newSecret(), now(), name, Rows.json(subscriptions)])
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [db.lastInsertedRowID])!
+            return .object(["payload": .object(["webhook": webhookJSON(row, workspace: workspace)])])
+        }
+    }
+
+    /// `GET webhooks`.
+    func chatwootWebhooks(_ workspace: Workspace) throws -> JSONValue {
+        try db.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' ORDER BY id", arguments: [workspace.id])
+            return .object(["payload": .object(["webhooks": .array(rows.map { webhookJSON($0, workspace: workspace) })])])
+        }
+    }
+
+    /// `PATCH webhooks/{id}`.
+    func updateChatwootWebhook(_ workspace: Workspace, id: Int64, url: String?, name: String?, subscriptions: [String]?) throws
+        -> JSONValue
+    {
+        try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
+            else { throw ChatwootError.notFound }
+            let newURL = url ?? Rows.text(row, "url")
+            let newSubscriptions = subscriptions ?? Rows.decode([String].self, row["subscriptions"], default: [])
+            try validateWebhook(db, workspace, url: newURL, subscriptions: newSubscriptions, except: id)
+            try db.execute(
+                sql: "UPDATE webhooks SET url = ?, name = COALESCE(?, name), subscriptions = ? WHERE id = ?",
+                arguments: [newURL, name, Rows.json(newSubscriptions), id])
+            let updated = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id])!
+            return .object(["payload": .object(["webhook": webhookJSON(updated, workspace: workspace)])])
+        }
+    }
+
+    /// `DELETE webhooks/{id}`.
+    func deleteChatwootWebhook(_ workspace: Workspace, id: Int64) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
+            if db.changesCount == 0 { throw ChatwootError.notFound }
+        }
+    }
+
+    static func newSecret() -> String {
+        (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    // MARK: seed
+
+    /// Creates an API inbox, optionally with an active agent bot whose token is `botToken`.
+    @discardableResult
+    func createInbox(_ workspace: Workspace, name: String, botName: String?, botToken: String?, botURL: String?) throws -> Int64 {
+        try write { db in
+            var botId: Int64?
+            if let botName {
+                try db.execute(
+                    sql: "INSERT INTO agent_bots (workspace_id, name, outgoing_url, secret) VALUES (?, ?, ?, ?)",
+                    arguments: [workspace.id, botName, botURL, Self.newSecret()])
+                botId = db.lastInsertedRowID
+                if let botToken {
+                    try db.execute(
+                        sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, bot_id) VALUES (?, ?, 'bot', ?, 'bot', ?)",
+                        arguments: [Self.hash(token: botToken), workspace.id, now(), botId])
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO inboxes (workspace_id, name, identifier, secret, bot_id) VALUES (?, ?, ?, ?, ?)",
+                arguments: [workspace.id, name, Self.newSecret().prefix(24).description, Self.newSecret(), botId])
+            let inboxId = db.lastInsertedRowID
+            if let botId, let botURL {
+                let secret = try String.fetchOne(db, sql: "SELECT secret FROM agent_bots WHERE id = ?", arguments: [botId]) ?? ""
+                try db.execute(
+                    sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, inbox_id) VALUES (?, ?, ?, ?, 'chatwoot-bot', ?, ?)",
+                    arguments: [workspace.id, botURL, secret, now(), botName, inboxId])
+            }
+            return inboxId
+        }
+    }
+
+    /// Adds a user (agent or administrator) with an access token; agents may join a team.
+    func addUser(_ workspace: Workspace, name: String, email: String?, role: String, teamId: Int64?, token: String?) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, ?, ?, ?, ?)",
+                arguments: [workspace.id, teamId, name, email, role])
+            let id = db.lastInsertedRowID
+            if let token {
+                try db.execute(
+                    sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
+                    arguments: [Self.hash(token: token), workspace.id, now(), id])
+            }
+        }
+    }
+
+    /// Binds an existing agent to a user access token.
+    func addAgentToken(_ workspace: Workspace, agentName: String, token: String) throws {
+        try write { db in
+            guard let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND name = ?", arguments: [workspace.id, agentName])
+            else { throw SeedError.invalid("agent token for '\(agentName)': no such agent") }
+            try db.execute(
+                sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
+                arguments: [Self.hash(token: token), workspace.id, now(), id])
+        }
+    }
+
+    /// Makes an existing token an administrator's user token (the first administrator's).
+    func bindAdminToken(_ workspace: Workspace, token: String) throws {
+        try write { db in
+            let admin = try Int64.fetchOne(
+                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND role = 'administrator' ORDER BY id LIMIT 1",
+                arguments: [workspace.id])
+            try db.execute(
+                sql: "UPDATE tokens SET agent_id = ? WHERE token_hash = ? AND workspace_id = ?",
+                arguments: [admin, Self.hash(token: token), workspace.id])
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// Fields of a contact as Chatwoot's API takes them.
+struct ContactInput: Decodable, Sendable {
+    var name: String?
+    var email: String?
+    var phone_number: String?
+    var identifier: String?
+    var additional_attributes: [String: JSONValue]?
+    var custom_attributes: [String: JSONValue]?
+    var inbox_id: Int64?
+    var source_id: String?
+}
+
+extension SupportStore {
+    /// The contact inbox of a user in an inbox, created with a random UUID `source_id` when missing.
+    func contactInbox(_ db: Database, userId: Int64, inboxId: Int64, sourceId: String?) throws -> Int64 {
+        if let sourceId {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT id, user_id FROM contact_inboxes WHERE inbox_id = ? AND source_id = ?", arguments: [inboxId, sourceId])
+            {
+                guard (row["user_id"] as Int64) == userId else { throw ChatwootError.unprocessable("source_id should be unique") }
+                return row["id"]
+            }
+        } else if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM contact_inboxes WHERE user_id = ? AND inbox_id = ? ORDER BY id LIMIT 1", arguments: [userId, inboxId])
+        {
+            return id
+        }
+        try db.execute(
+            sql: "INSERT INTO contact_inboxes (user_id, inbox_id, source_id, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [userId, inboxId, sourceId ?? UUID().uuidString.lowercased(), now()])
+        return db.lastInsertedRowID
+    }
+
+    func requireInbox(_ db: Database, _ workspace: Workspace, _ id: Int64) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inboxes WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        else { throw ChatwootError.notFound }
+        return row
+    }
+
+    func requireContact(_ db: Database, _ workspace: Workspace, _ id: Int64) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        else { throw ChatwootError.notFound }
+        return row
+    }
+
+    /// Chatwoot's contact validations: unique email (case-insensitive), phone in E.164, unique identifier.
+    private func validate(_ db: Database, _ workspace: Workspace, _ input: ContactInput, except id: Int64?) throws {
+        if let email = input.email, !email.isEmpty {
+            guard email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@") else {
+                throw ChatwootError.invalid("Email is invalid", attributes: ["email"])
+            }
+            if try Row.fetchOne(
+                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND email = ? COLLATE NOCASE AND id != ?",
+                arguments: [workspace.id, email, id ?? 0]) != nil
+            { throw ChatwootError.invalid("Email has already been taken", attributes: ["email"]) }
+        }
+        if let phone = input.phone_number, !phone.isEmpty {
+            guard phone.wholeMatch(of: /\+[1-9]\d{1,14}/) != nil else {
+                throw ChatwootError.invalid("Phone number should be in e164 format", attributes: ["phone_number"])
+            }
+            if try Row.fetchOne(
+                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?", arguments: [workspace.id, phone, id ?? 0]) != nil
+            { throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"]) }
+        }
+        if let identifier = input.identifier, !identifier.isEmpty,
+            try Row.fetchOne(
+                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
+                arguments: [workspace.id, identifier, id ?? 0]) != nil
+        { throw ChatwootError.invalid("Identifier has already been taken", attributes: ["identifier"]) }
+        if let name = input.name, name.count > 255 { throw ChatwootError.invalid("Name is too long (maximum is 255 characters)", attributes: ["name"]) }
+    }
+
+    /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
+    func createContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
+        try write { db in
+            try validate(db, workspace, input, except: nil)
+            let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0) }
+            let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
+            try db.execute(
+                sql: """
+                    INSERT INTO users (workspace_id, external_id, identifier_set, name, email, phone, attributes,
+                        additional_attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    workspace.id, identifier ?? "cw-contact-\(UUID().uuidString.lowercased())", identifier != nil, input.name,
+                    input.email?.lowercased(), input.phone_number, Rows.json(input.custom_attributes ?? [:]),
+                    Rows.json(input.additional_attributes ?? [:]), now(),
+                ])
+            let userId = db.lastInsertedRowID
+            var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
+            if let inbox {
+                let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)
+                let sourceId = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [ciId])
+                let views = ChatwootViews(store: self, db: db, workspace: workspace)
+                contactInbox = .object(["inbox": .object(views.inbox(inbox, admin: false)), "source_id": .string(sourceId)])
+            }
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            let contact = try views.contactWithInboxes(try requireContact(db, workspace, userId))
+            return ["payload": .object(["contact": .object(contact), "contact_inbox": contactInbox])]
+        }
+    }
+
+    /// `PATCH contacts/{id}`: fields replaced, attribute hashes merged.
+    func updateContact(_ workspace: Workspace, id: Int64, _ input: ContactInput) throws -> [String: JSONValue] {
+        try write { db in
+            let row = try requireContact(db, workspace, id)
+            try validate(db, workspace, input, except: id)
+            var custom = Rows.decode([String: JSONValue].self, row["attributes"], default: [:])
+            custom.merge(input.custom_attributes ?? [:]) { $1 }
+            var additional = Rows.decode([String: JSONValue].self, row["additional_attributes"], default: [:])
+            additional.merge(input.additional_attributes ?? [:]) { $1 }
+            try db.execute(
+                sql: """
+                    UPDATE users SET name = COALESCE(?, name), email = COALESCE(?, email), phone = COALESCE(?, phone),
+                        attributes = ?, additional_attributes = ? WHERE id = ?
+                    """,
+                arguments: [input.name, input.email?.lowercased(), input.phone_number, Rows.json(custom), Rows.json(additional), id])
+            if let identifier = input.identifier, !identifier.isEmpty {
+                try db.execute(sql: "UPDATE users SET external_id = ?, identifier_set = 1 WHERE id = ?", arguments: [identifier, id])
+            }
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return ["payload": .object(try views.contactWithInboxes(try requireContact(db, workspace, id)))]
+        }
+    }
+
+    /// `GET contacts/{id}`.
+    func showContact(_ workspace: Workspace, id: Int64, withInboxes: Bool) throws -> [String: JSONValue] {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            let row = try requireContact(db, workspace, id)
+            return ["payload": .object(withInboxes ? try views.contactWithInboxes(row) : views.contact(row))]
+        }
+    }
+
+    /// Contacts matching a SQL condition, 15 a page, with Chatwoot's meta.
+    func contactPage(
+        _ workspace: Workspace, condition: String, arguments: StatementArguments, page: Int, hasMore: Bool = false
+    ) throws -> [String: JSONValue] {
+        try db.read { db in
+            let base = "FROM users WHERE workspace_id = ? AND (\(condition))"
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)", arguments: [workspace.id] + arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * \(base) ORDER BY id LIMIT 15 OFFSET ?", arguments: [workspace.id] + arguments + [(page - 1) * 15])
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            var meta: [String: JSONValue] = ["count": .int(count), "current_page": .int(page)]
+            if hasMore { meta["has_more"] = .bool(page * 15 < count) }
+            return ["meta": .object(meta), "payload": .array(rows.map { .object(views.contact($0)) })]
+        }
+    }
+
+    /// `POST contacts/{id}/contact_inboxes`.
+    func addContactInbox(_ workspace: Workspace, contactId: Int64, inboxId: Int64, sourceId: String?) throws -> [String: JSONValue] {
+        try write { db in
+            _ = try requireContact(db, workspace, contactId)
+            _ = try requireInbox(db, workspace, inboxId)
+            let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: sourceId)
+            let source = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [id])
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return ["source_id": .string(source), "inbox": .object(try views.inboxSlim(inboxId) ?? [:])]
+        }
+    }
+
+    /// `POST contact_inboxes/filter`.
+    func findContactInbox(_ workspace: Workspace, inboxId: Int64, sourceId: String) throws -> [String: JSONValue] {
+        try db.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT u.* FROM contact_inboxes ci JOIN users u ON u.id = ci.user_id
+                        WHERE ci.inbox_id = ? AND ci.source_id = ? AND u.workspace_id = ?
+                        """, arguments: [inboxId, sourceId, workspace.id])
+            else { throw ChatwootError(.notFound, [:]) }
+            return try ChatwootViews(store: self, db: db, workspace: workspace).contactWithInboxes(row)
+        }
+    }
+
+    /// `GET contacts/{id}/conversations`: the latest 20.
+    func contactConversations(_ workspace: Workspace, contactId: Int64) throws -> [String: JSONValue] {
+        try db.read { db in
+            _ = try requireContact(db, workspace, contactId)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT 20", arguments: [contactId])
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
+        }
+    }
+
+    /// Inboxes of the workspace.
+    func inboxes(_ workspace: Workspace, admin: Bool) throws -> [String: JSONValue] {
+        try db.read { db in
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+            return ["payload": .array(rows.map { .object(views.inbox($0, admin: admin)) })]
+        }
+    }
+
+    /// One inbox.
+    func inbox(_ workspace: Workspace, id: Int64, admin: Bool) throws -> [String: JSONValue] {
+        try db.read { db in
+            ChatwootViews(store: self, db: db, workspace: workspace).inbox(try requireInbox(db, workspace, id), admin: admin)
+        }
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// A conversation as Chatwoot's `POST conversations` takes it.
+struct ConversationInput: Decodable, Sendable {
+    struct InitialMessage: Decodable, Sendable {
+        var content: String?
+        var content_type: String?
+        var content_attributes: JSONValue?
+        var `private`: Bool?
+    }
+    var source_id: String?
+    var inbox_id: Int64?
+    var contact_id: Int64?
+    var status: String?
+    var assignee_id: Int64?
+    var team_id: Int64?
+    var additional_attributes: [String: JSONValue]?
+    var custom_attributes: [String: JSONValue]?
+    var message: InitialMessage?
+}
+
+extension SupportStore {
+    func requireConversationRow(_ db: Database, _ workspace: Workspace, number: Int64) throws -> Row {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND number = ?", arguments: [workspace.id, number])
+        else { throw ChatwootError.notFound }
+        return row
+    }
+
+    /// Whether the inbox has an active agent bot (conversations then start `pending`).
+    func inboxHasBot(_ db: Database, _ inboxId: Int64?) throws -> Bool {
+        guard let inboxId else { return false }
+        let bot = try Int64.fetchOne(db, sql: "SELECT bot_id FROM inboxes WHERE id = ?", arguments: [inboxId])
+        return bot != nil
+    }
+
+    /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
+    func createConversationCW(_ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal) throws
+        -> [String: JSONValue]
+    {
+        try write { db in
+            let contactInboxRow: Row
+            if let contactId = input.contact_id, let inboxId = input.inbox_id {
+                _ = try requireContact(db, workspace, contactId)
+                _ = try requireInbox(db, workspace, inboxId)
+                let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: input.source_id)
+                contactInboxRow = try Row.fetchOne(db, sql: "SELECT * FROM contact_inboxes WHERE id = ?", arguments: [id])!
+            } else {
+                guard
+                    let sourceId = input.source_id,
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT ci.* FROM contact_inboxes ci JOIN inboxes i ON i.id = ci.inbox_id
+                            WHERE ci.source_id = ? AND i.workspace_id = ?
+                            """, arguments: [sourceId, workspace.id])
+                else { throw ChatwootError.notFound }
+                contactInboxRow = row
+            }
+            let inboxId: Int64 = contactInboxRow["inbox_id"]
+            var state: ConversationState
+            if try inboxHasBot(db, inboxId) {
+                state = .bot
+            } else {
+                switch input.status {
+                case nil, "open": state = .queued
+                case "pending": state = .bot
+                case "resolved": state = .resolved
+                case "snoozed": state = .queued
+                default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
+                }
+            }
+            let assignee = try input.assignee_id.flatMap { id in
+                try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+            }
+            let team = try input.team_id.flatMap { id in
+                try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+            }
+            if state == .queued && assignee != nil { state = .assigned }
+            let number = try Int64.fetchOne(
+                db, sql: "UPDATE workspaces SET next_conversation_number = next_conversation_number + 1 WHERE id = ? RETURNING next_conversation_number - 1",
+                arguments: [workspace.id])!
+            let time = now()
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (workspace_id, number, user_id, state, team_id, assignee_id, context, created_at,
+                        updated_at, inbox_id, contact_inbox_id, uuid, custom_attributes, additional_attributes, waiting_since)
+                    VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    workspace.id, number, contactInboxRow["user_id"] as Int64, state.rawValue, team, assignee, time, time, inboxId,
+                    contactInboxRow["id"] as Int64, UUID().uuidString.lowercased(), Rows.json(input.custom_attributes ?? [:]),
+                    Rows.json(input.additional_attributes ?? [:]), state == .bot ? nil : time,
+                ])
+            let id = db.lastInsertedRowID
+            try chatwootConversationChanged(db, workspace, before: nil, conversationId: id)
+            if let message = input.message, let content = message.content, !content.isEmpty {
+                _ = try insertChatwootMessage(
+                    db, workspace, conversation: try conversationRow(db, id: id)!,
+                    MessageInput(content: content, message_type: "outgoing", private: message.private,
+                                 content_type: message.content_type, content_attributes: message.content_attributes),
+                    principal: principal)
+            }
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return try views.conversation(try conversationRow(db, id: id)!)
+        }
+    }
+
+    /// `GET conversation/{id}`.
+    func showConversation(_ workspace: Workspace, number: Int64) throws -> [String: JSONValue] {
+        try db.read { db in
+            try ChatwootViews(store: self, db: db, workspace: workspace).conversation(try requireConversationRow(db, workspace, number: number))
+        }
+    }
+
+    /// `GET conversations`: 25 a page, newest activity first, with the four counts.
+    func listConversations(
+        _ workspace: Workspace, status: String, assigneeType: String, inboxId: Int64?, teamId: Int64?, page: Int, caller: Int64?
+    ) throws -> [String: JSONValue] {
+        try db.read { db in
+            var base = "FROM conversations WHERE workspace_id = ?"
+            var arguments: StatementArguments = [workspace.id]
+            switch status {
+            case "open": base += " AND state IN ('queued', 'assigned')"
+            case "pending": base += " AND state = 'bot'"
+            case "resolved": base += " AND state IN ('resolved', 'closed')"
+            case "snoozed": base += " AND 0"
+            default: break
+            }
+            if let inboxId {
+                base += " AND inbox_id = ?"
+                arguments += [inboxId]
+            }
+            if let teamId {
+                base += " AND team_id = ?"
+                arguments += [teamId]
+            }
+            func count(_ extra: String, _ more: StatementArguments = []) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)\(extra)", arguments: arguments + more) ?? 0
+            }
+            let mine = try count(" AND assignee_id = ?", [caller ?? -1])
+            let unassigned = try count(" AND assignee_id IS NULL")
+            let all = try count("")
+            var filter = ""
+            var filterArguments: StatementArguments = []
+            switch assigneeType {
+            case "me":
+                filter = " AND assignee_id = ?"
+                filterArguments = [caller ?? -1]
+            case "unassigned": filter = " AND assignee_id IS NULL"
+            case "assigned": filter = " AND assignee_id IS NOT NULL"
+            default: break
+            }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * \(base)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
+                arguments: arguments + filterArguments + [(page - 1) * 25])
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            return [
+                "data": .object([
+                    "meta": .object([
+                        "mine_count": .int(mine), "assigned_count": .int(all - unassigned), "unassigned_count": .int(unassigned),
+                        "all_count": .int(all),
+                    ]),
+                    "payload": .array(try rows.map { .object(try views.conversation($0)) }),
+                ])
+            ]
+        }
+    }
+
+    /// `POST toggle_status`: Chatwoot's rules, including the bot handoff (pending → open by a bot) and
+    /// an agent's self-assignment when a conversation becomes open.
+    func toggleStatus(_ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal) throws
+        -> [String: JSONValue]
+    {
+        defer { signal.fire(workspace.id) }
+        return try write { db -> [String: JSONValue] in
+            let before = try requireConversationRow(db, workspace, number: number)
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            let current = ChatwootStatus(rawValue: views.status(before)) ?? .open
+            let next: ChatwootStatus
+            var success: JSONValue = true
+            if let status {
+                guard let parsed = ChatwootStatus(rawValue: status) else {
+                    throw ChatwootError(.internalServerError, ["error": .string("'\(status)' is not a valid status")])
+                }
+                next = parsed
+                if principal.isBot && current == .pending && next == .open { success = .null }
+            } else {
+                next = current == .open ? .resolved : .open
+            }
+            var assignee: Int64? = before["assignee_id"]
+            if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
+            let state = next.state(assigned: assignee != nil)
+            let id: Int64 = before["id"]
+            try db.execute(
+                sql: """
+                    UPDATE conversations SET state = ?, assignee_id = ?, updated_at = ?,
+                        waiting_since = CASE WHEN ? = 'open' THEN COALESCE(waiting_since, ?) ELSE waiting_since END
+                    WHERE id = ?
+                    """, arguments: [state.rawValue, assignee, now(), next.rawValue, now(), id])
+            try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
+            if assignee != (before["assignee_id"] as Int64?), let assignee, let after = try conversationRow(db, id: id) {
+                try appendNeutralAssigned(db, workspace, after, agentId: assignee)
+            }
+            if next == .resolved && current != .resolved, let after = try conversationRow(db, id: id) {
+                try appendEvent(
+                    db, workspace, .conversationResolved, conversation: Rows.conversation(after),
+                    agent: try (after["assignee_id"] as Int64?).flatMap { try agent(db, workspace, id: EntityKind.agent.id($0)) },
+                    message: nil)
+            }
+            return [
+                "meta": .object([:]),
+                "payload": .object([
+                    "success": success, "conversation_id": .int(number), "current_status": .string(next.rawValue),
+                    "snoozed_until": .null,
+                ]),
+            ]
+        }
+    }
+
+    func appendNeutralAssigned(_ db: Database, _ workspace: Workspace, _ conversation: Row, agentId: Int64) throws {
+        let agent = try agent(db, workspace, id: EntityKind.agent.id(agentId))
+        try appendEvent(db, workspace, .conversationAssigned, conversation: Rows.conversation(conversation), agent: agent, message: nil)
+    }
+
+    /// `POST assignments`: `assignee_id` first, else `team_id`; unknown ids clear the field.
+    func assign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
+        defer { signal.fire(workspace.id) }
+        return try write { db -> JSONValue in
+            let before = try requireConversationRow(db, workspace, number: number)
+            let id: Int64 = before["id"]
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            let state = ConversationState(rawValue: before["state"]) ?? .bot
+            if let assigneeId {
+                let agent = try views.agentRow(assigneeId ?? nil)
+                let agentId: Int64? = agent?["id"]
+                let newState: ConversationState =
+                    state.isWithHumans ? (agentId == nil ? .queued : .assigned) : state
+                try db.execute(
+                    sql: "UPDATE conversations SET assignee_id = ?, state = ?, updated_at = ? WHERE id = ?",
+                    arguments: [agentId, newState.rawValue, now(), id])
+                try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
+                if let agentId, agentId != (before["assignee_id"] as Int64?), let after = try conversationRow(db, id: id) {
+                    try appendNeutralAssigned(db, workspace, after, agentId: agentId)
+                }
+                return agent.map { .object(views.agent($0)) } ?? .null
+            }
+            if let teamId {
+                let team = try views.teamRow(teamId ?? nil)
+                let newTeam: Int64? = team?["id"]
+                var assignee: Int64? = before["assignee_id"]
+                if let current = assignee, let newTeam,
+                    try Int64.fetchOne(db, sql: "SELECT team_id FROM agents WHERE id = ?", arguments: [current]) != newTeam
+                {
+                    assignee = nil
+                }
+                if newTeam == nil { assignee = before["assignee_id"] }
+                let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state
+                try db.execute(
+                    sql: "UPDATE conversations SET team_id = ?, assignee_id = ?, state = ?, updated_at = ? WHERE id = ?",
+                    arguments: [newTeam, assignee, newState.rawValue, now(), id])
+                try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
+                guard let team else { return .null }
+                let formatter = ISO8601DateFormatter()
+                return .object([
+                    "id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased()),
+                    "description": .string(Rows.optionalText(team, "description")), "allow_auto_assign": true,
+                    "account_id": .int(workspace.id), "created_at": .string(formatter.string(from: Date())),
+                    "updated_at": .string(formatter.string(from: Date())),
+                ])
+            }
+            return .null
+        }
+    }
+
+    /// `POST custom_attributes`: replaces the whole hash.
+    func setCustomAttributes(_ workspace: Workspace, number: Int64, _ attributes: [String: JSONValue]) throws -> [String: JSONValue] {
+        try write { db in
+            let before = try requireConversationRow(db, workspace, number: number)
+            try db.execute(
+                sql: "UPDATE conversations SET custom_attributes = ?, updated_at = ? WHERE id = ?",
+                arguments: [Rows.json(attributes), now(), before["id"] as Int64])
+            try chatwootConversationChanged(db, workspace, before: before, conversationId: before["id"])
+            return ["custom_attributes": .object(attributes)]
+        }
+    }
+
+    /// `GET/POST labels`: POST replaces the set.
+    func labels(_ workspace: Workspace, number: Int64, replaceWith labels: [String]?) throws -> [String: JSONValue] {
+        try write { db in
+            let before = try requireConversationRow(db, workspace, number: number)
+            guard let labels else {
+                return ["payload": Rows.decode(JSONValue.self, before["labels"], default: .array([]))]
+            }
+            let unique = labels.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            try db.execute(
+                sql: "UPDATE conversations SET labels = ?, updated_at = ? WHERE id = ?",
+                arguments: [Rows.json(unique), now(), before["id"] as Int64])
+            try chatwootConversationChanged(db, workspace, before: before, conversationId: before["id"])
+            return ["payload": .array(unique.map { .string($0) })]
+        }
+    }
+}
+
+extension SupportStore {
+    /// `toggle_priority` / `PATCH {priority}`: low, medium, high, urgent or none.
+    func setPriority(_ workspace: Workspace, number: Int64, _ priority: String?) throws {
+        if let priority, !["low", "medium", "high", "urgent"].contains(priority) {
+            throw ChatwootError.unprocessable("'\(priority)' is not a valid priority")
+        }
+        try write { db in
+            let row = try requireConversationRow(db, workspace, number: number)
+            try db.execute(
+                sql: "UPDATE conversations SET priority = ?, updated_at = ? WHERE id = ?", arguments: [priority, now(), row["id"] as Int64])
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// A message as Chatwoot's `POST messages` takes it.
+struct MessageInput: Decodable, Sendable {
+    var content: String?
+    var message_type: String?
+    var `private`: Bool?
+    var content_type: String?
+    var content_attributes: JSONValue?
+    var echo_id: String?
+    var source_id: String?
+    var sender_type: String?
+    var sender_id: Int64?
+
+    init(
+        content: String?, message_type: String?, private: Bool?, content_type: String?, content_attributes: JSONValue?,
+        echo_id: String? = nil
+    ) {
+        self.content = content
+        self.message_type = message_type
+        self.private = `private`
+        self.content_type = content_type
+        self.content_attributes = content_attributes
+        self.echo_id = echo_id
+    }
+}
+
+extension SupportStore {
+    static let contentTypes: Set<String> = [
+        "text", "input_text", "input_textarea", "input_email", "input_select", "cards", "form", "article",
+        "incoming_email", "input_csat", "integrations", "sticker", "voice_call",
+    ]
+
+    /// Adds a message the way Chatwoot does: no contract refusals (the bot must keep itself silent), an
+    /// incoming message reopens a resolved conversation (`pending` in a bot inbox, else `open`).
+    func insertChatwootMessage(
+        _ db: Database, _ workspace: Workspace, conversation: Row, _ input: MessageInput, principal: ChatwootPrincipal
+    ) throws -> Row {
+        let content = input.content ?? ""
+        guard content.count <= 150_000 else {
+            throw ChatwootError.unprocessable("Validation failed: Content is too long (maximum is 150000 characters)")
+        }
+        let type = input.message_type ?? "outgoing"
+        let author: MessageAuthor
+        var agentId: Int64?
+        switch type {
+        case "incoming": author = .user
+        case "outgoing":
+            switch principal {
+            case .bot: author = .bot
+            case .user(let id, _):
+                if input.sender_type == "AgentBot" {
+                    author = .bot
+                } else {
+                    author = .agent
+                    agentId = id
+                }
+            }
+        default:
+            throw ChatwootError.unprocessable("'\(type)' is not a valid message_type")
+        }
+        let contentType = input.content_type ?? "text"
+        guard Self.contentTypes.contains(contentType) else {
+            throw ChatwootError.unprocessable("'\(contentType)' is not a valid content_type")
+        }
+        var attributes = input.content_attributes
+        if case .string(let text) = attributes { attributes = Rows.decode(JSONValue.self, text, default: .object([:])) }
+        var choices: [Choice]?
+        if contentType == "input_select" {
+            guard case .object(let object) = attributes ?? .null, case .array(let items) = object["items"] ?? .null else {
+                throw ChatwootError.unprocessable("Validation failed: Content attributes items is required for input_select")
+            }
+            choices = try items.map { item in
+                guard case .object(let fields) = item, Set(fields.keys).isSubset(of: ["title", "value"]) else {
+                    throw ChatwootError.unprocessable("Validation failed: Content attributes items must have only title and value")
+                }
+                let title = fields["title"]?.stringValue ?? ""
+                return Choice(value: fields["value"]?.stringValue ?? title, label: title)
+            }
+        }
+        let visibility: Visibility = input.private == true ? .internal : .public
+        let id: Int64 = conversation["id"]
+        let seq = try Int.fetchOne(
+            db, sql: "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq",
+            arguments: [now(), id])!
+        try db.execute(
+            sql: """
+                INSERT INTO messages (conversation_id, seq, author, visibility, text, choices, agent_id, created_at,
+                    content_type, content_attributes, echo_id, source_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, seq, author.rawValue, visibility.rawValue, content, choices.map(Rows.json), agentId, now(),
+                choices == nil && contentType != "text" ? contentType : nil,
+                choices == nil ? attributes.map(Rows.json) : nil, input.echo_id, input.source_id,
+            ])
+        let messageId = db.lastInsertedRowID
+        try chatwootMessageCreated(db, workspace, messageId: messageId)
+        if MessageRules.isDeliveredToBot(author: author, visibility: visibility) {
+            let message = Rows.message(try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!)
+            try appendEvent(
+                db, workspace, .messageCreated, conversation: Rows.conversation(conversation),
+                agent: try agentId.flatMap { try agent(db, workspace, id: EntityKind.agent.id($0)) }, message: message)
+        }
+        let state = ConversationState(rawValue: conversation["state"]) ?? .bot
+        if author == .user && state.isFinished {
+            let reopened: ConversationState = try inboxHasBot(db, conversation["inbox_id"]) ? .bot : .queued
+            try db.execute(
+                sql: "UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?", arguments: [reopened.rawValue, now(), id])
+            try chatwootConversationChanged(db, workspace, before: conversation, conversationId: id)
+        }
+        return try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!
+    }
+
+    /// `POST messages`.
+    func postChatwootMessage(_ workspace: Workspace, number: Int64, _ input: MessageInput, principal: ChatwootPrincipal)
+        throws -> [String: JSONValue]
+    {
+        let result = try write { db in
+            let conversation = try requireConversationRow(db, workspace, number: number)
+            let message = try insertChatwootMessage(db, workspace, conversation: conversation, input, principal: principal)
+            return try ChatwootViews(store: self, db: db, workspace: workspace).message(
+                message, conversation: try conversationRow(db, id: conversation["id"])!)
+        }
+        signal.fire(workspace.id)
+        return result
+    }
+
+    /// `GET messages`: the latest 20; `before` → 20 older; `after` → up to 100 newer; both → up to 1000 between.
+    func chatwootMessages(_ workspace: Workspace, number: Int64, before: Int64?, after: Int64?) throws -> [String: JSONValue] {
+        try db.read { db in
+            let conversation = try requireConversationRow(db, workspace, number: number)
+            let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            var sql = "SELECT * FROM messages WHERE conversation_id = ?"
+            var arguments: StatementArguments = [conversation["id"] as Int64]
+            if let before {
+                sql += " AND id < ?"
+                arguments += [before]
+            }
+            if let after {
+                sql += " AND id > ?"
+                arguments += [after]
+            }
+            let rows: [Row]
+            switch (before, after) {
+            case (nil, nil), (_?, nil):
+                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT 20", arguments: arguments).reversed()
+            case (nil, _?):
+                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id LIMIT 100", arguments: arguments)
+            case (_?, _?):
+                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id LIMIT 1000", arguments: arguments)
+            }
+            var meta: [String: JSONValue] = [
+                "labels": Rows.decode(JSONValue.self, conversation["labels"], default: .array([])),
+                "additional_attributes": ChatwootViews.object(conversation["additional_attributes"]),
+                "agent_last_seen_at": 0, "assignee_last_seen_at": 0,
+            ]
+            if let contact = try views.userRow(conversation["user_id"]) { meta["contact"] = .object(views.contactPush(contact)) }
+            if let agent = try views.agentRow(conversation["assignee_id"]) { meta["assignee"] = .object(views.agent(agent)) }
+            return ["meta": .object(meta), "payload": .array(try rows.map { .object(try views.message($0, conversation: conversation)) })]
+        }
+    }
+}
