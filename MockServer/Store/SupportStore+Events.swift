@@ -39,7 +39,7 @@ extension SupportStore {
         try db.execute(
             sql: """
                 INSERT INTO deliveries (webhook_id, event_id, status, attempts, next_attempt_at)
-                SELECT id, ?, 'pending', 0, ? FROM webhooks WHERE workspace_id = ?
+                SELECT id, ?, 'pending', 0, ? FROM webhooks WHERE workspace_id = ? AND kind = 'neutral'
                 """,
             arguments: [eventId, time, workspace.id])
     }

@@ -8,7 +8,12 @@ struct DueDelivery: Sendable {
     var attempts: Int
     var url: String
     var secret: String
-    var event: SupportEvent
+    /// `neutral`, `chatwoot` (account webhook), `chatwoot-inbox` or `chatwoot-bot`.
+    var kind: String
+    /// The event name for the event header.
+    var eventName: String
+    /// The raw JSON body.
+    var body: [UInt8]
 }
 
 extension SupportStore {
@@ -28,7 +33,7 @@ extension SupportStore {
     /// The workspace's subscriptions.
     public func webhooks(_ workspace: Workspace) throws -> [WebhookSubscription] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id", arguments: [workspace.id])
                 .map {
                     WebhookSubscription(id: EntityKind.webhook.id($0["id"]), url: $0["url"], createdAt: Rows.date($0, "created_at"))
                 }
@@ -41,7 +46,7 @@ extension SupportStore {
             guard let number = EntityKind.webhook.number(from: id) else {
                 throw ContractError.notFound(resource: "webhook", id: id)
             }
-            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ?", arguments: [number, workspace.id])
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'neutral'", arguments: [number, workspace.id])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "webhook", id: id) }
         }
     }
@@ -49,7 +54,8 @@ extension SupportStore {
     /// The workspace's deliveries, newest first.
     public func deliveries(_ workspace: Workspace, status: String?, limit: Int) throws -> [WebhookDelivery] {
         var sql = """
-            SELECT d.* FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.workspace_id = ?
+            SELECT d.*, e.type FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+            LEFT JOIN events e ON e.id = d.event_id WHERE w.workspace_id = ?
             """
         var arguments: StatementArguments = [workspace.id]
         if let status {
@@ -62,7 +68,8 @@ extension SupportStore {
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 WebhookDelivery(
                     id: EntityKind.delivery.id(row["id"]), webhookId: EntityKind.webhook.id(row["webhook_id"]),
-                    eventId: EntityKind.event.id(row["event_id"]), status: row["status"], attempts: row["attempts"],
+                    eventId: (row["event_id"] as Int64?).map(EntityKind.event.id), event: row["event_name"] ?? row["type"],
+                    status: row["status"], attempts: row["attempts"],
                     lastStatus: row["last_status"], lastError: row["last_error"])
             }
         }
@@ -74,17 +81,24 @@ extension SupportStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id AS delivery_id, d.attempts, w.url, w.secret, e.*
+                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, w.url, w.secret, w.kind, e.*
                     FROM deliveries d
                     JOIN webhooks w ON w.id = d.webhook_id
-                    JOIN events e ON e.id = d.event_id
+                    LEFT JOIN events e ON e.id = d.event_id
                     WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                     ORDER BY d.next_attempt_at, d.id LIMIT ?
                     """, arguments: [now, limit])
             let due = rows.compactMap { row -> DueDelivery? in
-                guard let event = Self.event(row) else { return nil }
+                let kind: String = row["kind"]
+                if let raw: String = row["raw_payload"] {
+                    return DueDelivery(
+                        id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
+                        eventName: row["event_name"] ?? "", body: Array(raw.utf8))
+                }
+                guard let event = Self.event(row), let body = try? Rows.encoder.encode(event) else { return nil }
                 return DueDelivery(
-                    id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], event: event)
+                    id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
+                    eventName: event.type.rawValue, body: Array(body))
             }
             let next = try Double.fetchOne(
                 db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",

@@ -31,8 +31,10 @@ public struct WebhookDelivery: Sendable, Hashable, Codable {
     public var id: String
     /// The subscription.
     public var webhookId: String
-    /// The event delivered.
-    public var eventId: String
+    /// The neutral event delivered; nil for a Chatwoot event.
+    public var eventId: String?
+    /// The event's name (`conversation.assigned`, or Chatwoot's `message_created`…).
+    public var event: String?
     /// `pending`, `delivered` or `failed`.
     public var status: String
     /// Attempts made so far.

@@ -81,24 +81,48 @@ final class WebhookDispatcher: Service {
         }
     }
 
+    /// Our neutral webhooks retry with backoff; Chatwoot's account and inbox webhooks get one attempt,
+    /// and its agent-bot deliveries retry a 429 or 500 up to three attempts in all, as Chatwoot does.
+    func retryTime(for kind: String, status: Int?, attempts: Int, now: Double) -> Double? {
+        switch kind {
+        case "neutral": return policy.retryAt(now: now, attempts: attempts)
+        case "chatwoot-bot":
+            guard status == 429 || status == 500, attempts < 3 else { return nil }
+            return now + policy.baseDelay * 6
+        default: return nil
+        }
+    }
+
+    /// Chatwoot's delivery ids are UUIDs; ours is derived from the delivery row, so retries keep it.
+    static func chatwootDeliveryId(_ id: Int64) -> String {
+        "00000000-0000-4000-8000-" + String(format: "%012llx", id)
+    }
+
     private func deliver(_ delivery: DueDelivery) async {
-        let body = (try? Rows.encoder.encode(delivery.event)).map(Array.init) ?? []
+        let body = delivery.body
+        let chatwoot = delivery.kind != "neutral"
         let timestamp = String(Int(Date().timeIntervalSince1970))
         let mac = HMAC<SHA256>.authenticationCode(
             for: WebhookSignature.signedPayload(timestamp: timestamp, body: body),
             using: SymmetricKey(data: Data((store.has(.unsignedWebhooks) ? "" : delivery.secret).utf8)))
+        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "HandoffKit-Mock")
-        let deliveryId = EntityKind.delivery.id(delivery.id)
-        request.headers.add(
-            name: WebhookSignature.deliveryHeader,
-            value: store.has(.unstableDeliveryId) ? "\(deliveryId)-\(delivery.attempts + 1)" : deliveryId)
-        request.headers.add(name: WebhookSignature.eventHeader, value: delivery.event.type.rawValue)
-        request.headers.add(name: WebhookSignature.timestampHeader, value: timestamp)
-        request.headers.add(
-            name: WebhookSignature.signatureHeader, value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+        request.headers.add(name: "User-Agent", value: chatwoot ? "Chatwoot (HandoffKit mock)" : "HandoffKit-Mock")
+        if chatwoot {
+            request.headers.add(name: "X-Chatwoot-Delivery", value: Self.chatwootDeliveryId(delivery.id))
+            request.headers.add(name: "X-Chatwoot-Timestamp", value: timestamp)
+            request.headers.add(name: "X-Chatwoot-Signature", value: signature)
+        } else {
+            let deliveryId = EntityKind.delivery.id(delivery.id)
+            request.headers.add(
+                name: WebhookSignature.deliveryHeader,
+                value: store.has(.unstableDeliveryId) ? "\(deliveryId)-\(delivery.attempts + 1)" : deliveryId)
+            request.headers.add(name: WebhookSignature.eventHeader, value: delivery.eventName)
+            request.headers.add(name: WebhookSignature.timestampHeader, value: timestamp)
+            request.headers.add(name: WebhookSignature.signatureHeader, value: signature)
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         var status: Int?
         var failure: String?
@@ -112,7 +136,8 @@ final class WebhookDispatcher: Service {
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
         let retryAt =
-            delivered || store.has(.noWebhookRetry) ? nil : policy.retryAt(now: Date().timeIntervalSince1970, attempts: attempts)
+            delivered || store.has(.noWebhookRetry)
+            ? nil : retryTime(for: delivery.kind, status: status, attempts: attempts, now: Date().timeIntervalSince1970)
         if !delivered {
             logger.info(
                 "webhook delivery failed",
