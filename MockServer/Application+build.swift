@@ -40,8 +40,11 @@ func buildRouter(
     EventsController(store: store).register(v1.group("events"), routes)
     WebhooksController(store: store, allowRemote: config.allowRemoteWebhooks).register(v1.group("webhooks"), routes)
 
-    let chatwoot = router.group("api/v1").add(middleware: ChatwootErrorMiddleware())
-        .add(middleware: ChatwootAuthenticator(store: store))
+    var chatwoot = router.group("api/v1")
+    if let path = config.chatwootCapturePath {
+        chatwoot = chatwoot.add(middleware: ChatwootCaptureMiddleware(capture: ChatwootCapture(path: path)))
+    }
+    chatwoot = chatwoot.add(middleware: ChatwootErrorMiddleware()).add(middleware: ChatwootAuthenticator(store: store))
     let account = chatwoot.group("accounts/:account_id").add(middleware: ChatwootAccountCheck())
     let accountBase = "/api/v1/accounts/:account_id"
     ChatwootAccountController(store: store).register(profile: chatwoot, account: account, routes, base: accountBase)

@@ -8,12 +8,15 @@ public struct MockConfiguration: Sendable {
     public var allowRemoteWebhooks: Bool
     /// Retries of failed webhook deliveries.
     public var webhookRetry: WebhookRetryPolicy
+    /// When set, every Chatwoot-face response is appended to this JSON Lines file (for fidelity checks).
+    public var chatwootCapturePath: String?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
-        webhookRetry: WebhookRetryPolicy = .init()
+        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil
     ) {
+        self.chatwootCapturePath = chatwootCapturePath
         self.host = host
         self.port = port
         self.allowRemoteWebhooks = allowRemoteWebhooks

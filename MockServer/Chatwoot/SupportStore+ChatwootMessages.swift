@@ -155,7 +155,7 @@ extension SupportStore {
             var meta: [String: JSONValue] = [
                 "labels": Rows.decode(JSONValue.self, conversation["labels"], default: .array([])),
                 "additional_attributes": ChatwootViews.object(conversation["additional_attributes"]),
-                "agent_last_seen_at": 0, "assignee_last_seen_at": 0,
+                "agent_last_seen_at": .null, "assignee_last_seen_at": .null,
             ]
             if let contact = try views.userRow(conversation["user_id"]) { meta["contact"] = .object(views.contactPush(contact)) }
             if let agent = try views.agentRow(conversation["assignee_id"]) { meta["assignee"] = .object(views.agent(agent)) }

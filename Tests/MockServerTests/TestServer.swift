@@ -18,7 +18,8 @@ struct TestServer {
         try store.apply(.defaultSeed)
         var logger = Logger(label: "test.mock")
         logger.logLevel = .critical
-        let mock = try await RunningMock.start(config: .init(port: 0, webhookRetry: retry), store: store, logger: logger)
+        let mock = try await RunningMock.start(
+            config: .init(port: 0, webhookRetry: retry, chatwootCapturePath: chatwootCaptureFile()), store: store, logger: logger)
         return TestServer(mock: mock)
     }
 
@@ -68,4 +69,11 @@ extension HTTPTransport {
     {
         try await send(method, path, body: Array(text.utf8), headers: headers)
     }
+}
+
+/// Where a test server records its Chatwoot-face responses: `.build/chatwoot-capture/` of this package,
+/// read after `swift test` by `scripts/chatwoot-fidelity.py` against Chatwoot's official OpenAPI document.
+func chatwootCaptureFile() -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/chatwoot-capture/\(UUID().uuidString).jsonl").path
 }
