@@ -7,8 +7,11 @@ struct Handoff: AsyncParsableCommand {
         commandName: "handoff",
         abstract: "Test the handoff of a chatbot conversation to a human support team.",
         discussion: """
-            Start with `handoff demo` to see one handoff played end to end, then `handoff mock` to run
-            the mock support server for your own bot (http://127.0.0.1:3000, token dev-token).
+            Start with `handoff demo`: it certifies an in-process mock and plays one handoff end to end.
+
+            Then run `handoff mock` and point your bot at http://127.0.0.1:3000 (neutral API, token dev-token; \
+            Chatwoot API under /api/v1, account 1, inbox 1, api_access_token bot-token for the bot).
+            Certify a target with `handoff conform --target URL`; explain a routing decision with `handoff route`.
             """,
         subcommands: [MockCommand.self, ConformCommand.self, RouteCommand.self, DemoCommand.self])
 }
