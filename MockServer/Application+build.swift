@@ -10,20 +10,22 @@ public func buildApplication(
     config: MockConfiguration, store: SupportStore, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(config: config, store: store)
+    let faults = FaultInjector(defaultPlan: config.faults)
+    let router = buildRouter(config: config, store: store, faults: faults)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "handoff-mock"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger)
     app.addServices(
-        WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, logger: logger))
+        WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, faults: faults, logger: logger))
     return app
 }
 
 /// The router alone: every route of the neutral API, the control API and the meta routes.
 func buildRouter(
-    config: MockConfiguration, store: SupportStore, recorder routes: RouteRecorder = RouteRecorder()
+    config: MockConfiguration, store: SupportStore, faults: FaultInjector = FaultInjector(),
+    recorder routes: RouteRecorder = RouteRecorder()
 ) -> Router<MockRequestContext> {
     let router = Router(context: MockRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to the routes added after it, so it goes first; it reads the route
@@ -32,7 +34,7 @@ func buildRouter(
 
     MetaController().register(router, routes)
 
-    let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store))
+    let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store)).add(middleware: FaultMiddleware(faults: faults))
     UsersController(store: store).register(v1.group("users"), routes)
     ConversationsController(store: store).register(v1.group("conversations"), routes)
     MessagesController(store: store).register(v1.group("conversations"), routes)
@@ -46,6 +48,7 @@ func buildRouter(
     }
     chatwoot = chatwoot.add(middleware: ChatwootErrorMiddleware()).add(middleware: ChatwootAuthenticator(store: store))
     let account = chatwoot.group("accounts/:account_id").add(middleware: ChatwootAccountCheck())
+        .add(middleware: FaultMiddleware(faults: faults))
     let accountBase = "/api/v1/accounts/:account_id"
     ChatwootAccountController(store: store).register(profile: chatwoot, account: account, routes, base: accountBase)
     ChatwootContactsController(store: store).register(account, routes, base: accountBase)
@@ -57,6 +60,7 @@ func buildRouter(
     TeamsControlController(store: store).register(authenticated, routes)
     AgentActionsController(store: store).register(authenticated, routes)
     DeliveriesController(store: store).register(authenticated, routes)
+    FaultsController(faults: faults).register(authenticated, routes)
 
     return router
 }

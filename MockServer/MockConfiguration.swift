@@ -8,14 +8,17 @@ public struct MockConfiguration: Sendable {
     public var allowRemoteWebhooks: Bool
     /// Retries of failed webhook deliveries.
     public var webhookRetry: WebhookRetryPolicy
+    /// Faults injected into every workspace that has no plan of its own. Default: none.
+    public var faults: FaultPlan
     /// When set, every Chatwoot-face response is appended to this JSON Lines file (for fidelity checks).
     public var chatwootCapturePath: String?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
-        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil
+        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init()
     ) {
+        self.faults = faults
         self.chatwootCapturePath = chatwootCapturePath
         self.host = host
         self.port = port

@@ -14,6 +14,8 @@ struct DueDelivery: Sendable {
     var eventName: String
     /// The raw JSON body.
     var body: [UInt8]
+    /// The workspace it belongs to.
+    var workspaceId: Int64
 }
 
 extension SupportStore {
@@ -81,7 +83,7 @@ extension SupportStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, w.url, w.secret, w.kind, e.*
+                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, w.url, w.secret, w.kind, w.workspace_id AS webhook_workspace, e.*
                     FROM deliveries d
                     JOIN webhooks w ON w.id = d.webhook_id
                     LEFT JOIN events e ON e.id = d.event_id
@@ -93,12 +95,12 @@ extension SupportStore {
                 if let raw: String = row["raw_payload"] {
                     return DueDelivery(
                         id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
-                        eventName: row["event_name"] ?? "", body: Array(raw.utf8))
+                        eventName: row["event_name"] ?? "", body: Array(raw.utf8), workspaceId: row["webhook_workspace"])
                 }
                 guard let event = Self.event(row), let body = try? Rows.encoder.encode(event) else { return nil }
                 return DueDelivery(
                     id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
-                    eventName: event.type.rawValue, body: Array(body))
+                    eventName: event.type.rawValue, body: Array(body), workspaceId: row["webhook_workspace"])
             }
             let next = try Double.fetchOne(
                 db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",

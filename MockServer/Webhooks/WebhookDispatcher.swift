@@ -36,12 +36,14 @@ final class WebhookDispatcher: Service {
     let store: SupportStore
     let policy: WebhookRetryPolicy
     let client: HTTPClient
+    let faults: FaultInjector
     let logger: Logger
 
-    init(store: SupportStore, policy: WebhookRetryPolicy, client: HTTPClient, logger: Logger) {
+    init(store: SupportStore, policy: WebhookRetryPolicy, client: HTTPClient, faults: FaultInjector, logger: Logger) {
         self.store = store
         self.policy = policy
         self.client = client
+        self.faults = faults
         self.logger = logger
     }
 
@@ -126,12 +128,16 @@ final class WebhookDispatcher: Service {
         request.body = .bytes(ByteBuffer(bytes: body))
         var status: Int?
         var failure: String?
-        do {
-            let response = try await client.execute(request, timeout: .seconds(policy.timeout))
-            status = Int(response.status.code)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-        } catch {
-            failure = String(describing: error)
+        if faults.failWebhook(delivery.workspaceId) {
+            failure = "injected fault: delivery not sent"
+        } else {
+            do {
+                let response = try await client.execute(request, timeout: .seconds(policy.timeout))
+                status = Int(response.status.code)
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+            } catch {
+                failure = String(describing: error)
+            }
         }
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1

@@ -46,6 +46,11 @@ public struct HTTPTransport: Sendable {
     public var timeout: Int64
     /// Called with every exchange, answered or not (the suite keeps them for its reports).
     public var observer: (@Sendable (HTTPExchange) -> Void)?
+    /// Retries of 429, 5xx and transport failures; nil (the default) sends each request once, as the
+    /// conformance suite must, to see the target's raw behaviour.
+    public var retry: RetryPolicy?
+    /// The jitter generator of `retry`, shared by copies of this transport.
+    var jitter: Jitter
     let client: HTTPClient
 
     /// The encoder for the wire format (ISO 8601 dates, sorted keys).
@@ -72,11 +77,44 @@ public struct HTTPTransport: Sendable {
         self.timeout = timeout
         self.client = client
         self.observer = observer
+        self.retry = nil
+        self.jitter = Jitter(seed: nil)
     }
 
-    /// Sends raw bytes and returns the exchange, whatever the status.
+    /// This transport with retries.
+    public func retrying(_ policy: RetryPolicy) -> HTTPTransport {
+        var copy = self
+        copy.retry = policy
+        copy.jitter = Jitter(seed: policy.seed)
+        return copy
+    }
+
+    /// Sends raw bytes and returns the exchange, whatever the status; with a ``RetryPolicy``, a 429,
+    /// a 5xx or a transport failure is tried again after the policy's wait.
     public func send(
         _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, headers: [(String, String)] = []
+    ) async throws -> HTTPExchange {
+        guard let retry else { return try await sendOnce(method, path, body: body, headers: headers) }
+        var attempt = 1
+        while true {
+            let result: Result<HTTPExchange, any Error>
+            do {
+                result = .success(try await sendOnce(method, path, body: body, headers: headers))
+            } catch {
+                result = .failure(error)
+            }
+            let status = try? result.get().status
+            let retryable = RetryPolicy.isRetryable(status: status ?? nil)
+            if !retryable || attempt >= retry.maxAttempts { return try result.get() }
+            let retryAfter = try? result.get().headers["retry-after"]
+            let wait = retry.delay(afterAttempt: attempt, retryAfter: retryAfter ?? nil, jitter: jitter.next())
+            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            attempt += 1
+        }
+    }
+
+    private func sendOnce(
+        _ method: HTTPMethod, _ path: String, body: [UInt8]?, headers: [(String, String)]
     ) async throws -> HTTPExchange {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method

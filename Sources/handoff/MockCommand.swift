@@ -43,10 +43,35 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(help: "List the defects --defect can switch on, and exit.")
     var listDefects = false
 
+    @Option(help: "Added latency per request, in milliseconds (fault injection).")
+    var faultLatencyMs = 0
+
+    @Option(help: "Share of requests answered 503 injected_fault, from 0 to 1 (fault injection).")
+    var faultErrorRate = 0.0
+
+    @Option(help: "Share of requests answered 429 with Retry-After, from 0 to 1 (fault injection).")
+    var faultThrottleRate = 0.0
+
+    @Option(help: "Retry-After of injected 429s, in seconds.")
+    var faultRetryAfter = 1
+
+    @Option(help: "Share of webhook delivery attempts that fail, from 0 to 1 (fault injection).")
+    var faultWebhookFailureRate = 0.0
+
+    @Option(help: "Seed of the fault draws, so a run replays exactly.")
+    var faultSeed: UInt64 = 1
+
     @OptionGroup var logging: LoggingOptions
+
+    var faults: FaultPlan {
+        FaultPlan(
+            latencyMs: faultLatencyMs, errorRate: faultErrorRate, throttleRate: faultThrottleRate,
+            retryAfterSeconds: faultRetryAfter, webhookFailureRate: faultWebhookFailureRate, seed: faultSeed)
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        if let (field, reason) = faults.problem { throw ValidationError("fault \(field) \(reason).") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -75,7 +100,7 @@ struct MockCommand: AsyncParsableCommand {
         let chatwoot = try store.chatwootSummary(seed)
         let storage = inMemory ? "in memory" : db
         let app = buildApplication(
-            config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks), store: store,
+            config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults), store: store,
             logger: logger
         ) { port in
             say("listening on http://\(host):\(port)")
