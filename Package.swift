@@ -79,6 +79,12 @@ let package = Package(
             ],
             path: "Sources/HandoffRouting"
         ),
+        // The bot-side hand-off flow over any binding, routed by HandoffRouting.
+        .target(
+            name: "HandoffFlow",
+            dependencies: ["HandoffContract", "HandoffRouting"],
+            path: "Sources/HandoffFlow"
+        ),
         // `handoff demo`: one handoff end to end against an in-process mock.
         .target(
             name: "HandoffDemo",
@@ -87,6 +93,8 @@ let package = Package(
                 "HandoffClient",
                 "MockServer",
                 "Conformance",
+                "HandoffFlow",
+                "HandoffRouting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/HandoffDemo"
@@ -122,6 +130,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ConformanceTests"
+        ),
+        .testTarget(
+            name: "HandoffFlowTests",
+            dependencies: [
+                "HandoffContract", "HandoffClient", "HandoffFlow", "HandoffRouting", "MockServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HandoffFlowTests"
         ),
         .testTarget(
             name: "HandoffRoutingTests",
