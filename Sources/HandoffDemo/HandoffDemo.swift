@@ -2,6 +2,8 @@ import Conformance
 import Foundation
 import HandoffClient
 import HandoffContract
+import HandoffFlow
+import HandoffRouting
 import Logging
 import MockServer
 
@@ -73,112 +75,113 @@ public struct HandoffDemo: Sendable {
         return Certification(summary: summary, reports: reports)
     }
 
-    /// Plays the handoff against any neutral target whose agent side is the mock's control API.
+    /// Plays one routed handoff against any neutral target whose agent side is the mock's control API,
+    /// with the reference routing client (``HandoffSession``) and the demo's routing rules.
     public func play(baseURL: String, token: String) async throws -> Outcome {
         let start = clock.now
+        let timeline = Timeline(emit: emit, start: start, clock: clock)
         let support = NeutralSupportClient(baseURL: baseURL, token: token)
         let desk = MockAgentDesk(baseURL: baseURL, token: token)
-        func step(_ who: String, _ text: String) {
-            let elapsed = clock.now - start
-            let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-            let time = String(ms)
-            emit(String(repeating: " ", count: max(0, 6 - time.count)) + time + " ms  "
-                + who + String(repeating: " ", count: max(0, 6 - who.count)) + " " + text)
-        }
+        let router = Router(rules: try RulesLoader.load(yaml: DemoRules.yaml, file: "demo rules"))
+        let session = HandoffSession(support: support, router: router, channel: timeline, sessionId: "demo-\(UUID().uuidString)")
 
-        let user = try await support.ensureUser(.init(externalId: "demo-user-ada", name: "Ada Lovelace", email: "ada@example.com"))
-        let again = try await support.ensureUser(.init(externalId: "demo-user-ada", name: "Ada Lovelace"))
-        step("bot", "ensured user \(user.id) (externalId demo-user-ada); asking again returned \(again.id)")
-
-        let context = ConversationContext(intent: "billing.refund", intents: ["billing.refund"], slots: ["invoice": "INV-2041"])
-        let conversation = try await support.openConversation(userId: user.id, context: context, idempotencyKey: "demo-open-1")
-        step("bot", "opened \(conversation.id) in state '\(conversation.state.rawValue)' with intent billing.refund")
-
-        let transcript: [(MessageAuthor, String)] = [
-            (.user, "Hi, I was charged twice for my subscription."),
-            (.bot, "Sorry about that! What is the invoice number?"),
-            (.user, "INV-2041"),
-            (.bot, "Thanks. I'm handing you to our Billing team, they can refund it."),
+        let context = ConversationContext(
+            intent: "billing.refund", intents: ["billing.refund", "account.login"], slots: ["invoice": "INV-2041"])
+        let transcript: [NewMessage] = [
+            .init(author: .user, text: "Hi, I was charged twice for my subscription.", clientMessageId: "demo-ada-1"),
+            .init(author: .bot, text: "Sorry about that! What is the invoice number?", clientMessageId: "demo-ada-2"),
+            .init(author: .user, text: "INV-2041", clientMessageId: "demo-ada-3"),
         ]
-        for (index, (author, text)) in transcript.enumerated() {
-            let message = try await support.post(
-                .init(author: author, text: text, clientMessageId: "demo-\(index)"), to: conversation.id)
-            step(author.rawValue, "#\(message.seq) \(text)")
-        }
+        try await session.begin(
+            user: .init(externalId: "demo-user-ada", name: "Ada Lovelace", email: "ada@example.com"), context: context,
+            transcript: transcript)
+        let conversation = try await unwrap(await session.conversation)
+        let user = try await unwrap(await session.user)
+        timeline.step("bot", "user \(user.id) (externalId demo-user-ada), conversation \(conversation.id) in state 'bot'")
+        for message in transcript { timeline.step(message.author.rawValue, message.text) }
         let retried = try await support.post(
-            .init(author: .user, text: transcript[0].1, clientMessageId: "demo-0"), to: conversation.id)
-        step("bot", "retried message demo-0 → still #\(retried.seq) (no duplicate)")
-
-        let teams = try await support.teams()
-        step("bot", "teams: " + teams.map { "\($0.name)\($0.availability.available ? "" : " (unavailable)")" }.joined(separator: ", "))
-        let outcome = try await support.transfer(conversation.id, to: .name("Billing"))
-        guard case .transferred(let queued, let team) = outcome else {
-            throw DemoError.unexpected("transfer to Billing was not accepted: \(outcome)")
-        }
+            .init(author: .user, text: transcript[0].text, clientMessageId: "demo-ada-1"),
+            to: conversation.id)
         let history = try await support.messages(in: conversation.id, after: nil, limit: nil)
-        step("bot", "transferred to \(team.name) (\(team.id)); state '\(queued.state.rawValue)'; team sees \(history.count) messages")
+        timeline.step("bot", "mirrored \(history.count) messages with client ids (a retry of #1 answered #\(retried.seq) again: \(history.count == 3 && retried.seq == 1 ? "no duplicate" : "DUPLICATE"))")
+
+        let decision = router.decide(context: context)
+        timeline.step("route", decision.summary)
+        let outcome = try await session.handOff()
+        guard case .transferred(let team, _, _) = outcome else { throw DemoError.unexpected("not transferred: \(outcome)") }
+        let queued = try await support.conversation(id: conversation.id)
+        timeline.step("bot", "transferred to \(team.name) (\(team.id)); state '\(queued.state.rawValue)'; the team sees \(history.count) messages")
 
         do {
             _ = try await support.post(.init(author: .bot, text: "Anything else?"), to: conversation.id)
             throw DemoError.unexpected("the mock let the bot speak after the transfer")
         } catch let error as ClientError where error.code == "bot_silenced" {
-            step("bot", "a public bot message now is refused: \(error.exchange.status ?? 0) bot_silenced")
+            timeline.step("bot", "a public bot message now is refused: \(error.exchange.status ?? 0) bot_silenced (internal notes still pass)")
         }
-        _ = try await support.post(
-            .init(author: .bot, text: "Customer verified by email.", visibility: .internal), to: conversation.id)
-        step("bot", "internal note for the agent accepted")
+        _ = try await session.userSaid("Are you there?")
+        timeline.step("user", "Are you there? (mirrored to the team; the bot stays silent)")
 
-        var cursor: String? = nil
-        while true {
-            let page = try await support.events(after: cursor, waitSeconds: 0)
-            if page.items.isEmpty { break }
-            cursor = page.next
-        }
         var received: [EventType] = []
-        func drainEvents(expecting count: Int) async throws {
-            var got = 0
-            while got < count {
-                let page = try await support.events(after: cursor, waitSeconds: 5)
-                if page.items.isEmpty { throw DemoError.unexpected("no event arrived within 5 s") }
-                for event in page.items where event.conversationId == conversation.id {
+        func drain(until type: EventType) async throws {
+            for _ in 0..<10 {
+                let events = try await session.pollEvents(waitSeconds: 3)
+                for event in events {
                     received.append(event.type)
-                    let detail = event.message.map { ": \"\($0.text)\"" } ?? event.agent.map { ": \($0.name)" } ?? ""
-                    step("event", "\(event.type.rawValue) (\(event.id))\(detail)")
+                    timeline.step("event", "\(event.type.rawValue) (\(event.id))")
                 }
-                got += page.items.filter { $0.conversationId == conversation.id }.count
-                cursor = page.next
+                if events.contains(where: { $0.type == type }) { return }
             }
+            throw DemoError.unexpected("no \(type.rawValue) event arrived")
         }
-
         let assigned = try await desk.accept(conversation.id, agentId: nil)
-        step("agent", "accepted; state '\(assigned.state.rawValue)', assignee \(assigned.assigneeId ?? "-")")
-        try await drainEvents(expecting: 1)
+        timeline.step("agent", "accepted; state '\(assigned.state.rawValue)', assignee \(assigned.assigneeId ?? "-")")
+        try await drain(until: .conversationAssigned)
         _ = try await desk.note(conversation.id, text: "Duplicate charge confirmed in Stripe.")
-        step("agent", "internal note (not sent to the bot)")
+        timeline.step("agent", "internal note (never sent to the bot)")
         _ = try await desk.reply(conversation.id, text: "Hi Ada, I've refunded the duplicate charge. Anything else?")
-        step("agent", "replied in public")
-        try await drainEvents(expecting: 1)
+        timeline.step("agent", "replied in public")
+        try await drain(until: .messageCreated)
         let resolved = try await desk.resolve(conversation.id)
-        step("agent", "resolved; state '\(resolved.state.rawValue)'")
-        try await drainEvents(expecting: 1)
-
-        let closed = try await support.close(conversation.id)
-        let closedAgain = try await support.close(conversation.id)
-        step("bot", "closed the session; state '\(closed.state.rawValue)' (closing again: '\(closedAgain.state.rawValue)')")
+        timeline.step("agent", "resolved; state '\(resolved.state.rawValue)'")
+        try await drain(until: .conversationResolved)
+        let closed = try await support.conversation(id: conversation.id)
+        timeline.step("bot", "the session closed itself on resolve; support side '\(closed.state.rawValue)'")
         do {
             _ = try await support.post(.init(author: .user, text: "hello?"), to: conversation.id)
             throw DemoError.unexpected("the mock accepted a message on a closed conversation")
         } catch let error as ClientError where error.code == "conversation_closed" {
-            step("bot", "a message on the closed conversation is refused: conversation_closed")
+            timeline.step("bot", "a message on the closed conversation is refused: conversation_closed")
         }
 
-        let next = try await support.openConversation(
-            userId: user.id, context: .init(), idempotencyKey: "demo-open-2")
-        _ = try await support.post(.init(author: .user, text: "Hi again!"), to: next.id)
-        step("user", "next contact: new conversation \(next.id) in state '\(next.state.rawValue)' — back with the bot")
+        try await session.begin(user: .init(externalId: "demo-user-ada"), context: .init(), transcript: [.init(author: .user, text: "Hi again!")])
+        let next = try await unwrap(await session.conversation)
+        timeline.step("user", "next contact: new conversation \(next.id) in state '\(next.state.rawValue)' — back with the bot")
 
-        return Outcome(
-            events: received, finalState: closed.state, nextState: next.state, historyAtTransfer: history.count)
+        return Outcome(events: received, finalState: closed.state, nextState: next.state, historyAtTransfer: history.count)
+    }
+
+    private func unwrap<T>(_ value: T?) throws -> T {
+        guard let value else { throw DemoError.unexpected("the session lost its state") }
+        return value
+    }
+}
+
+/// The demo's timeline, and its user channel: what the bot tells the user shows as `to user`.
+struct Timeline: UserChannel {
+    let emit: @Sendable (String) -> Void
+    let start: ContinuousClock.Instant
+    let clock: ContinuousClock
+
+    func step(_ who: String, _ text: String) {
+        let elapsed = clock.now - start
+        let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let time = String(ms)
+        emit(String(repeating: " ", count: max(0, 6 - time.count)) + time + " ms  "
+            + who + String(repeating: " ", count: max(0, 7 - who.count)) + " " + text)
+    }
+
+    func send(_ text: String, choices: [Choice]) async {
+        step("to user", text + (choices.isEmpty ? "" : " [" + choices.map(\.label).joined(separator: " | ") + "]"))
     }
 }
 

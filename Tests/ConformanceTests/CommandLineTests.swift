@@ -87,7 +87,7 @@ struct CommandLineTests {
         #expect(certification.summary.conforms && certification.summary.failed == 0)
         #expect(certification.reports.count == 3)
         #expect(outcome.events == [.conversationAssigned, .messageCreated, .conversationResolved])
-        #expect(outcome.historyAtTransfer == 4)
+        #expect(outcome.historyAtTransfer == 3)
         #expect(outcome.finalState == .closed && outcome.nextState == .bot)
         #expect(lines.withLock { $0 }.contains { $0.contains("bot_silenced") })
     }
