@@ -1,3 +1,4 @@
+import HandoffContract
 import Synchronization
 
 /// What to do with one request.
@@ -12,7 +13,7 @@ enum FaultDecision: Sendable, Equatable {
 public final class FaultInjector: Sendable {
     private struct Entry {
         var plan: FaultPlan
-        var generator: SplitMix
+        var generator: SplitMix64
     }
     private let entries = Mutex<[Int64: Entry]>([:])
     private let defaultPlan: FaultPlan
@@ -29,14 +30,14 @@ public final class FaultInjector: Sendable {
 
     /// Replaces a workspace's plan and restarts its draws from the plan's seed.
     public func set(_ plan: FaultPlan, for workspace: Int64) {
-        entries.withLock { $0[workspace] = Entry(plan: plan, generator: SplitMix(state: plan.seed)) }
+        entries.withLock { $0[workspace] = Entry(plan: plan, generator: SplitMix64(seed: plan.seed)) }
     }
 
     /// Draws the fate of one request; also returns the latency to add.
     func decide(_ workspace: Int64) -> (FaultDecision, latencyMs: Int) {
         if defaultPlan.isEmpty, entries.withLock({ $0.isEmpty }) { return (.pass, 0) }
         return entries.withLock { entries in
-            var entry = entries[workspace] ?? Entry(plan: defaultPlan, generator: SplitMix(state: defaultPlan.seed))
+            var entry = entries[workspace] ?? Entry(plan: defaultPlan, generator: SplitMix64(seed: defaultPlan.seed))
             defer { entries[workspace] = entry }
             let plan = entry.plan
             if plan.errorRate == 0 && plan.throttleRate == 0 { return (.pass, plan.latencyMs) }
@@ -51,26 +52,10 @@ public final class FaultInjector: Sendable {
     func failWebhook(_ workspace: Int64) -> Bool {
         if defaultPlan.isEmpty, entries.withLock({ $0.isEmpty }) { return false }
         return entries.withLock { entries in
-            var entry = entries[workspace] ?? Entry(plan: defaultPlan, generator: SplitMix(state: defaultPlan.seed))
+            var entry = entries[workspace] ?? Entry(plan: defaultPlan, generator: SplitMix64(seed: defaultPlan.seed))
             defer { entries[workspace] = entry }
             guard entry.plan.webhookFailureRate > 0 else { return false }
             return entry.generator.unit() < entry.plan.webhookFailureRate
         }
     }
-}
-
-/// SplitMix64: small, fast, seedable.
-struct SplitMix: Sendable {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A draw in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

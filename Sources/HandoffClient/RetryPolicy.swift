@@ -1,4 +1,5 @@
 import Foundation
+import HandoffContract
 
 /// When and how long a binding waits before trying a request again: on 429, on 5xx (500, 502, 503,
 /// 504) and on transport errors or timeouts, with exponential backoff and full jitter, honouring
@@ -39,29 +40,16 @@ public struct RetryPolicy: Sendable {
     }
 }
 
-/// A small seeded generator (SplitMix64) for reproducible jitter.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Jitter draws in [0, 1), seeded or not, shared by the copies of a transport.
 final class Jitter: Sendable {
     private let generator: Mutex<SplitMix64>
 
     init(seed: UInt64?) {
-        generator = Mutex(SplitMix64(state: seed ?? UInt64.random(in: .min ... .max)))
+        generator = Mutex(SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max)))
     }
 
     func next() -> Double {
-        generator.withLock { Double($0.next() >> 11) / Double(1 << 53) }
+        generator.withLock { $0.unit() }
     }
 }
 
