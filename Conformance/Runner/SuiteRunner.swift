@@ -24,6 +24,7 @@ public struct SuiteRunner: Sendable {
         var desk: Bool
         var other: (any SupportSystem, HTTPTransport)?
         var sink: WebhookSink?
+        var webhookSecret: String?
         var feedStart: String?
     }
 
@@ -39,7 +40,7 @@ public struct SuiteRunner: Sendable {
 
         var environment = Environment(desk: await binding.desk(observer: observer) != nil)
         if needs.contains(.otherWorkspace) { environment.other = try await binding.otherWorkspace(observer: observer) }
-        var subscription: String?
+        var subscription: WebhookSubscription?
         let support = binding.support(observer: observer)
         if needs.contains(.webhooks) {
             let secret = "conform-" + UUID().uuidString
@@ -47,6 +48,7 @@ public struct SuiteRunner: Sendable {
             do {
                 subscription = try await support.subscribeWebhook(url: sink.url, secret: secret)
                 environment.sink = sink
+                environment.webhookSecret = subscription?.secret
             } catch {
                 logger.warning("could not subscribe a webhook; webhook cases will be skipped", metadata: ["error": "\(error)"])
                 await sink.stop()
@@ -75,7 +77,7 @@ public struct SuiteRunner: Sendable {
             progress(result)
         }
 
-        if let subscription { try? await support.unsubscribeWebhook(id: subscription) }
+        if let subscription { try? await support.unsubscribeWebhook(id: subscription.id) }
         await environment.sink?.stop()
         return RunSummary(
             results: cases.compactMap { results[$0.id] }, binding: binding.name, target: binding.target,
@@ -120,7 +122,7 @@ public struct SuiteRunner: Sendable {
             caseId: testCase.id, support: binding.support(observer: observer),
             deskBinding: environment.desk ? await binding.desk(observer: observer) : nil,
             rawBinding: binding.raw(observer: observer), otherBinding: environment.other, sink: environment.sink,
-            binding: binding, feedStart: environment.feedStart, log: log)
+            webhookSecret: environment.webhookSecret, binding: binding, feedStart: environment.feedStart, log: log)
         do {
             try await withTimeout(options.caseTimeout) { try await testCase.run(context) }
             return .passed
