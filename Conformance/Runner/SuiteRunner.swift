@@ -132,6 +132,8 @@ public struct SuiteRunner: Sendable {
             return .failed(message: failure.message, exchanges: Array(log.all.suffix(3)))
         } catch let error as ClientError {
             return .failed(message: "unexpected answer: \(error)", exchanges: [error.exchange])
+        } catch let unsupported as UnsupportedOperation {
+            return .failed(message: "the target \(unsupported)", exchanges: Array(log.all.suffix(3)))
         } catch is CaseTimeout {
             return .failed(message: "timed out after \(options.caseTimeout)", exchanges: Array(log.all.suffix(3)))
         } catch {
