@@ -34,7 +34,8 @@ public struct SuiteRunner: Sendable {
     ) async throws -> RunSummary {
         let started = ContinuousClock.now
         let cases = catalogue.filter { options.selects($0.id) }
-        let needs = Set(cases.flatMap(\.needs))
+        // Set up only what cases this binding can run need (the others are skipped before they start).
+        let needs = Set(cases.map(\.needs).filter { $0.isSubset(of: binding.capabilities) }.flatMap { $0 })
         let setupLog = ExchangeLog()
         let observer: @Sendable (HTTPExchange) -> Void = { setupLog.record($0) }
 
@@ -54,7 +55,7 @@ public struct SuiteRunner: Sendable {
                 await sink.stop()
             }
         }
-        environment.feedStart = try? await feedEnd(support)
+        if needs.contains(.eventFeed) { environment.feedStart = try? await feedEnd(support) }
 
         var results: [String: CaseResult] = [:]
         let shared = cases.filter { !$0.exclusive }
@@ -105,7 +106,11 @@ public struct SuiteRunner: Sendable {
     private func outcome(of testCase: ConformanceCase, _ environment: Environment) async -> CaseOutcome {
         let log = ExchangeLog()
         let observer: @Sendable (HTTPExchange) -> Void = { log.record($0) }
-        for need in testCase.needs {
+        let needs = testCase.needs.sorted { $0.rawValue < $1.rawValue }
+        if let missing = needs.first(where: { !binding.capabilities.contains($0) }) {
+            return .skipped(reason: "needs \(missing.summary); the \(binding.name) binding has none")
+        }
+        for need in needs {
             switch need {
             case .agentDesk where !environment.desk:
                 return .skipped(reason: "needs an agent side; the target has none the suite can drive")
