@@ -68,7 +68,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Conformance"
+            path: "Conformance",
+            exclude: ["COVERAGE.md"],
+            resources: [.embedInCode("chatwoot-expected-failures.txt")]
         ),
         // Intent-based routing: rules file, decision, ask flow. No I/O beyond reading the rules.
         .target(

@@ -42,6 +42,16 @@ public struct CaseContext: Sendable {
         }
     }
 
+    /// Raw HTTP on Chatwoot's Application API with the binding's tokens.
+    public var chatwoot: ChatwootAccess {
+        get throws {
+            guard let chatwoot = binding as? ChatwootBinding else {
+                throw CaseSkip(reason: "needs Chatwoot's Application API; the \(binding.name) binding has none")
+            }
+            return chatwoot.access(observer: { log.record($0) })
+        }
+    }
+
     /// The secret webhook deliveries are signed with (the subscription's, as the target returned it).
     public var signingSecret: String {
         get throws {
