@@ -125,6 +125,14 @@ let package = Package(
             path: "Tests/ConformanceTests"
         ),
         .testTarget(
+            name: "ChatwootBindingTests",
+            dependencies: [
+                "HandoffClient", "Conformance", "HandoffContract",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ChatwootBindingTests"
+        ),
+        .testTarget(
             name: "HandoffRoutingTests",
             dependencies: ["HandoffContract", "HandoffRouting"],
             path: "Tests/HandoffRoutingTests"
