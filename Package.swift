@@ -129,6 +129,9 @@ let package = Package(
             dependencies: [
                 "HandoffClient", "Conformance", "HandoffContract",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ChatwootBindingTests"
         ),
