@@ -53,6 +53,12 @@ public struct ChatwootWebhookEvent: Sendable, Hashable {
         public static let signature = "X-Chatwoot-Signature"
     }
 
+    /// The conversation nested in a message event: only what the reading needs, so a sparse payload still reads.
+    struct ConversationRef: Decodable {
+        var id: WireID?
+        var status: String?
+    }
+
     struct Envelope: Decodable {
         var event: String
         var id: WireID?
@@ -60,7 +66,7 @@ public struct ChatwootWebhookEvent: Sendable, Hashable {
         var customAttributes: [String: JSONValue]?
         var meta: WireConversation.Meta?
         var changedAttributes: [[String: JSONValue]]?
-        var conversation: WireConversation?
+        var conversation: ConversationRef?
         var messageType: WireMessageType?
         var content: String?
         var isPrivate: Bool?
@@ -82,7 +88,7 @@ public struct ChatwootWebhookEvent: Sendable, Hashable {
             customAttributes = try? c.decodeIfPresent([String: JSONValue].self, forKey: .customAttributes)
             meta = try? c.decodeIfPresent(WireConversation.Meta.self, forKey: .meta)
             changedAttributes = try? c.decodeIfPresent([[String: JSONValue]].self, forKey: .changedAttributes)
-            conversation = try? c.decodeIfPresent(WireConversation.self, forKey: .conversation)
+            conversation = try? c.decodeIfPresent(ConversationRef.self, forKey: .conversation)
             messageType = try? c.decodeIfPresent(WireMessageType.self, forKey: .messageType)
             content = try? c.decodeIfPresent(String.self, forKey: .content)
             isPrivate = try? c.decodeIfPresent(Bool.self, forKey: .isPrivate)
@@ -102,7 +108,7 @@ public struct ChatwootWebhookEvent: Sendable, Hashable {
             let visibility: Visibility = envelope.isPrivate == true ? .internal : .public
             let created = envelope.event == "message_created"
             return ChatwootWebhookEvent(
-                event: envelope.event, conversationId: envelope.conversation?.id.text,
+                event: envelope.event, conversationId: envelope.conversation?.id?.text,
                 status: envelope.conversation?.status,
                 eventType: created && MessageRules.isDeliveredToBot(author: author, visibility: visibility)
                     ? .messageCreated : nil,
@@ -121,7 +127,7 @@ public struct ChatwootWebhookEvent: Sendable, Hashable {
             default: break
             }
             return ChatwootWebhookEvent(
-                event: envelope.event, conversationId: envelope.id?.text ?? envelope.conversation?.id.text,
+                event: envelope.event, conversationId: envelope.id?.text ?? envelope.conversation?.id?.text,
                 status: envelope.status, eventType: type, messageText: nil, messageAuthor: nil,
                 messageVisibility: nil)
         }
