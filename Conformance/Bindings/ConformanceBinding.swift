@@ -11,6 +11,14 @@ public struct ReceivedWebhook: Sendable {
     public var answeredStatus: Int
     /// When it arrived.
     public var receivedAt: ContinuousClock.Instant
+
+    /// Creates a delivery value.
+    public init(headers: [String: String], body: [UInt8], answeredStatus: Int, receivedAt: ContinuousClock.Instant) {
+        self.headers = headers
+        self.body = body
+        self.answeredStatus = answeredStatus
+        self.receivedAt = receivedAt
+    }
 }
 
 /// What a webhook delivery says, read the binding's way.
@@ -40,14 +48,18 @@ public protocol ConformanceBinding: Sendable {
     var name: String { get }
     /// The target's base URL.
     var target: String { get }
+    /// What this kind of target can offer; cases that need anything else are skipped with a reason.
+    var capabilities: Set<Capability> { get }
     /// A contract binding whose exchanges go to `observer`.
     func support(observer: @escaping @Sendable (HTTPExchange) -> Void) -> any SupportSystem
     /// The agent side, when the target has one the suite can drive.
     func desk(observer: @escaping @Sendable (HTTPExchange) -> Void) async -> (any AgentDesk)?
-    /// Raw HTTP with the binding's token, for cases that send bad input.
+    /// Raw HTTP on the neutral API with the binding's token, for cases that send bad input; nil when the
+    /// target does not speak the neutral API.
     func raw(observer: @escaping @Sendable (HTTPExchange) -> Void) -> HTTPTransport?
     /// A binding on another workspace, for isolation cases; nil when there is none.
     func otherWorkspace(observer: @escaping @Sendable (HTTPExchange) -> Void) async throws -> (any SupportSystem, HTTPTransport)?
-    /// Reads a webhook delivery, checking its signature with `secret`.
+    /// Reads a webhook delivery, checking its signature with `secret` (the subscription's, as the target
+    /// returned it).
     func read(_ webhook: ReceivedWebhook, secret: String) -> WebhookReading
 }

@@ -19,6 +19,8 @@ public struct NeutralBinding: ConformanceBinding {
     public let otherToken: String?
     /// Whether to look for the mock's control API as the agent side.
     public let useMockDesk: Bool
+    /// Everything but Chatwoot's API.
+    public let capabilities: Set<Capability> = [.agentDesk, .neutralHTTP, .otherWorkspace, .webhooks, .eventFeed]
 
     /// Creates the binding.
     public init(target: String, token: String, otherToken: String? = nil, useMockDesk: Bool = true) {

@@ -64,7 +64,7 @@ enum SecurityCases {
                 _ = try await ctx.other.support.messages(in: conversation.id, after: nil, limit: nil)
             }
         },
-        ConformanceCase("SEC-010", .must, .security, rule: .workspaceIsolation, "Another workspace's feed carries none of this workspace's events.", needs: [.otherWorkspace, .agentDesk]) { ctx in
+        ConformanceCase("SEC-010", .must, .security, rule: .workspaceIsolation, "Another workspace's feed carries none of this workspace's events.", needs: [.otherWorkspace, .agentDesk, .eventFeed]) { ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.desk.accept(conversation.id, agentId: nil)
             _ = try await ctx.feedEvents(for: conversation.id) { !$0.isEmpty }

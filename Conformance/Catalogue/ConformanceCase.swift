@@ -30,6 +30,10 @@ public enum Profile: String, Sendable, Codable, CaseIterable {
 }
 
 /// What a case needs from the target beyond the ``SupportSystem`` binding.
+///
+/// A binding declares what its kind of target can offer (``ConformanceBinding/capabilities``); a case
+/// that needs something else is skipped with a reason, never failed. `agentDesk`, `otherWorkspace` and
+/// `webhooks` are also checked when the run starts (a token may be missing, a subscription may fail).
 public enum Capability: String, Sendable, Codable, CaseIterable {
     /// An agent side to accept, reply and resolve (``AgentDesk``).
     case agentDesk
@@ -39,6 +43,22 @@ public enum Capability: String, Sendable, Codable, CaseIterable {
     case otherWorkspace
     /// Webhook subscriptions.
     case webhooks
+    /// The pollable event feed (``SupportSystem/events(after:waitSeconds:)``); Chatwoot has none.
+    case eventFeed
+    /// Raw HTTP on Chatwoot's Application API with the binding's tokens (Chatwoot fidelity checks).
+    case chatwootAPI
+
+    /// What it is, for skip reasons.
+    public var summary: String {
+        switch self {
+        case .agentDesk: "an agent side"
+        case .neutralHTTP: "raw neutral HTTP"
+        case .otherWorkspace: "a second workspace"
+        case .webhooks: "webhook subscriptions"
+        case .eventFeed: "a pollable event feed"
+        case .chatwootAPI: "raw HTTP on Chatwoot's Application API"
+        }
+    }
 }
 
 /// One conformance case: a stable id, the requirement it checks, and the check itself.

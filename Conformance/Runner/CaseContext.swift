@@ -28,6 +28,7 @@ public struct CaseContext: Sendable {
     let rawBinding: HTTPTransport?
     let otherBinding: (any SupportSystem, HTTPTransport)?
     let sink: WebhookSink?
+    let webhookSecret: String?
     let binding: any ConformanceBinding
     /// Where the event feed stood when the run began.
     public let feedStart: String?
@@ -38,6 +39,24 @@ public struct CaseContext: Sendable {
         get throws {
             guard let deskBinding else { throw CaseSkip(reason: "the target has no agent side the suite can drive") }
             return deskBinding
+        }
+    }
+
+    /// Raw HTTP on Chatwoot's Application API with the binding's tokens.
+    public var chatwoot: ChatwootAccess {
+        get throws {
+            guard let chatwoot = binding as? ChatwootBinding else {
+                throw CaseSkip(reason: "needs Chatwoot's Application API; the \(binding.name) binding has none")
+            }
+            return chatwoot.access(observer: { log.record($0) })
+        }
+    }
+
+    /// The secret webhook deliveries are signed with (the subscription's, as the target returned it).
+    public var signingSecret: String {
+        get throws {
+            let sink = try webhooks
+            return webhookSecret ?? sink.secret
         }
     }
 
@@ -133,7 +152,7 @@ public struct CaseContext: Sendable {
         let sink = try webhooks
         let deadline = ContinuousClock.now + timeout
         while true {
-            let mine = sink.received.map { binding.read($0, secret: sink.secret) }
+            let mine = sink.received.map { binding.read($0, secret: webhookSecret ?? sink.secret) }
                 .filter { $0.conversationId == conversationId }
             if until(mine) || ContinuousClock.now >= deadline { return mine }
             try await Task.sleep(for: .milliseconds(25))
@@ -143,7 +162,7 @@ public struct CaseContext: Sendable {
     /// Raw webhook deliveries about one conversation, with the binding's reading.
     public func rawDeliveries(for conversationId: String) throws -> [(ReceivedWebhook, WebhookReading)] {
         let sink = try webhooks
-        return sink.received.map { ($0, binding.read($0, secret: sink.secret)) }
+        return sink.received.map { ($0, binding.read($0, secret: webhookSecret ?? sink.secret)) }
             .filter { $0.1.conversationId == conversationId }
     }
 }

@@ -35,14 +35,23 @@ public func checkEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String)
     if actual != expected { throw CaseFailure("\(what): got \(show(actual)), want \(show(expected))") }
 }
 
-/// Fails unless `body` is refused with one of the given contract codes (and a 4xx status).
-/// A success, a 5xx or another code fails the case.
+/// Fails unless `body` is refused with one of the given contract codes (and a 4xx status, or a refusal
+/// by the binding before sending, for rules the target leaves to its clients). A success, a 5xx or
+/// another code fails the case.
 public func checkRefused(
     _ codes: [String], _ what: String, _ body: () async throws -> Void
 ) async throws {
     do {
         try await body()
     } catch let error as ClientError {
+        if error.refusedByBinding {
+            // The target leaves this rule to its clients; the binding kept it without sending anything.
+            guard let code = error.code, codes.contains(code) else {
+                throw CaseFailure(
+                    "\(what): the binding refused it with code \(show(error.code ?? "(none)")), want \(codes.map(show).joined(separator: " or "))")
+            }
+            return
+        }
         guard let status = error.exchange.status else { throw CaseFailure("\(what): no response (\(error))") }
         guard (400..<500).contains(status) else {
             throw CaseFailure("\(what): got status \(status), want a 4xx with code \(codes.joined(separator: " or "))")

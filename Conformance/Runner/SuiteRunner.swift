@@ -24,6 +24,7 @@ public struct SuiteRunner: Sendable {
         var desk: Bool
         var other: (any SupportSystem, HTTPTransport)?
         var sink: WebhookSink?
+        var webhookSecret: String?
         var feedStart: String?
     }
 
@@ -33,13 +34,14 @@ public struct SuiteRunner: Sendable {
     ) async throws -> RunSummary {
         let started = ContinuousClock.now
         let cases = catalogue.filter { options.selects($0.id) }
-        let needs = Set(cases.flatMap(\.needs))
+        // Set up only what cases this binding can run need (the others are skipped before they start).
+        let needs = Set(cases.map(\.needs).filter { $0.isSubset(of: binding.capabilities) }.flatMap { $0 })
         let setupLog = ExchangeLog()
         let observer: @Sendable (HTTPExchange) -> Void = { setupLog.record($0) }
 
         var environment = Environment(desk: await binding.desk(observer: observer) != nil)
         if needs.contains(.otherWorkspace) { environment.other = try await binding.otherWorkspace(observer: observer) }
-        var subscription: String?
+        var subscription: WebhookSubscription?
         let support = binding.support(observer: observer)
         if needs.contains(.webhooks) {
             let secret = "conform-" + UUID().uuidString
@@ -47,12 +49,13 @@ public struct SuiteRunner: Sendable {
             do {
                 subscription = try await support.subscribeWebhook(url: sink.url, secret: secret)
                 environment.sink = sink
+                environment.webhookSecret = subscription?.secret
             } catch {
                 logger.warning("could not subscribe a webhook; webhook cases will be skipped", metadata: ["error": "\(error)"])
                 await sink.stop()
             }
         }
-        environment.feedStart = try? await feedEnd(support)
+        if needs.contains(.eventFeed) { environment.feedStart = try? await feedEnd(support) }
 
         var results: [String: CaseResult] = [:]
         let shared = cases.filter { !$0.exclusive }
@@ -75,7 +78,7 @@ public struct SuiteRunner: Sendable {
             progress(result)
         }
 
-        if let subscription { try? await support.unsubscribeWebhook(id: subscription) }
+        if let subscription { try? await support.unsubscribeWebhook(id: subscription.id) }
         await environment.sink?.stop()
         return RunSummary(
             results: cases.compactMap { results[$0.id] }, binding: binding.name, target: binding.target,
@@ -103,7 +106,11 @@ public struct SuiteRunner: Sendable {
     private func outcome(of testCase: ConformanceCase, _ environment: Environment) async -> CaseOutcome {
         let log = ExchangeLog()
         let observer: @Sendable (HTTPExchange) -> Void = { log.record($0) }
-        for need in testCase.needs {
+        let needs = testCase.needs.sorted { $0.rawValue < $1.rawValue }
+        if let missing = needs.first(where: { !binding.capabilities.contains($0) }) {
+            return .skipped(reason: "needs \(missing.summary); the \(binding.name) binding has none")
+        }
+        for need in needs {
             switch need {
             case .agentDesk where !environment.desk:
                 return .skipped(reason: "needs an agent side; the target has none the suite can drive")
@@ -120,7 +127,7 @@ public struct SuiteRunner: Sendable {
             caseId: testCase.id, support: binding.support(observer: observer),
             deskBinding: environment.desk ? await binding.desk(observer: observer) : nil,
             rawBinding: binding.raw(observer: observer), otherBinding: environment.other, sink: environment.sink,
-            binding: binding, feedStart: environment.feedStart, log: log)
+            webhookSecret: environment.webhookSecret, binding: binding, feedStart: environment.feedStart, log: log)
         do {
             try await withTimeout(options.caseTimeout) { try await testCase.run(context) }
             return .passed
@@ -130,6 +137,8 @@ public struct SuiteRunner: Sendable {
             return .failed(message: failure.message, exchanges: Array(log.all.suffix(3)))
         } catch let error as ClientError {
             return .failed(message: "unexpected answer: \(error)", exchanges: [error.exchange])
+        } catch let unsupported as UnsupportedOperation {
+            return .failed(message: "the target \(unsupported)", exchanges: Array(log.all.suffix(3)))
         } catch is CaseTimeout {
             return .failed(message: "timed out after \(options.caseTimeout)", exchanges: Array(log.all.suffix(3)))
         } catch {

@@ -15,33 +15,80 @@ public struct HTTPExchange: Sendable, Hashable {
     /// The response status; nil when no response came.
     public var status: Int?
     /// Response headers, names in lower case (repeated headers joined with ", ").
-    public var headers: [String: String] = [:]
+    public var headers: [String: String]
     /// The response body as text.
     public var responseBody: String
+
+    /// Creates an exchange value.
+    public init(
+        method: String, path: String, requestBody: String? = nil, status: Int?, headers: [String: String] = [:],
+        responseBody: String
+    ) {
+        self.method = method
+        self.path = path
+        self.requestBody = requestBody
+        self.status = status
+        self.headers = headers
+        self.responseBody = responseBody
+    }
 }
 
-/// A failed call: the server answered with a non-2xx status, or did not answer.
+/// A failed call: the server answered with a non-2xx status, or did not answer, or the binding
+/// refused it before sending because the target's API cannot refuse it itself.
 public struct ClientError: Error, Sendable, CustomStringConvertible {
-    /// The exchange that failed.
+    /// The exchange that failed; for a refusal by the binding, the request that was not sent (no status).
     public var exchange: HTTPExchange
-    /// The problem's stable `code`, when the body is problem+json.
+    /// The stable contract `code` (`not_found`, `bot_silenced`…): from a problem+json body, from the
+    /// binding's mapping of the target's own error bodies, or from the binding's own refusal.
     public var code: String?
     /// The problem's `detail`, when there is one.
     public var detail: String?
+    /// True when the binding refused the call before sending it, keeping a contract rule the target
+    /// leaves to its clients (Chatwoot does not silence a bot after a handoff, for one).
+    public var refusedByBinding: Bool
+
+    /// Creates an error value.
+    public init(exchange: HTTPExchange, code: String?, detail: String?, refusedByBinding: Bool = false) {
+        self.exchange = exchange
+        self.code = code
+        self.detail = detail
+        self.refusedByBinding = refusedByBinding
+    }
+
+    /// A refusal by the binding: `method path` was not sent because it would break a contract rule.
+    public static func refused(
+        _ error: ContractError, method: String, path: String, requestBody: String? = nil
+    ) -> ClientError {
+        ClientError(
+            exchange: HTTPExchange(
+                method: method, path: path, requestBody: requestBody, status: nil,
+                responseBody: "(not sent: refused by the binding, \(error.code))"),
+            code: error.code, detail: error.detail, refusedByBinding: true)
+    }
 
     /// One line for people.
     public var description: String {
-        let status = exchange.status.map(String.init) ?? "no response"
+        let status = refusedByBinding ? "refused by the binding" : exchange.status.map(String.init) ?? "no response"
         return "\(exchange.method) \(exchange.path) → \(status)\(code.map { " \($0)" } ?? "")\(detail.map { ": \($0)" } ?? "")"
     }
+}
+
+/// Where a transport puts its token.
+public enum TokenPlacement: Sendable, Hashable {
+    /// `Authorization: Bearer <token>` (the neutral API).
+    case bearer
+    /// A header of its own holding the bare token, e.g. Chatwoot's `api_access_token`.
+    case header(String)
 }
 
 /// JSON over HTTP with a bearer token: the plumbing every binding shares.
 public struct HTTPTransport: Sendable {
     /// Base URL without a trailing slash, e.g. `http://127.0.0.1:3000`.
     public var baseURL: String
-    /// Bearer token sent on every request; nil sends none.
+    /// Token sent on every request; nil sends none.
     public var token: String?
+    /// Where the token goes. Default `Authorization: Bearer`.
+    public var tokenPlacement: TokenPlacement
     /// Seconds allowed for one request.
     public var timeout: Int64
     /// Called with every exchange, answered or not (the suite keeps them for its reports).
@@ -69,11 +116,12 @@ public struct HTTPTransport: Sendable {
 
     /// Creates a transport on the shared HTTP client.
     public init(
-        baseURL: String, token: String?, timeout: Int64 = 35, client: HTTPClient = .shared,
-        observer: (@Sendable (HTTPExchange) -> Void)? = nil
+        baseURL: String, token: String?, tokenPlacement: TokenPlacement = .bearer, timeout: Int64 = 35,
+        client: HTTPClient = .shared, observer: (@Sendable (HTTPExchange) -> Void)? = nil
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
+        self.tokenPlacement = tokenPlacement
         self.timeout = timeout
         self.client = client
         self.observer = observer
@@ -118,7 +166,12 @@ public struct HTTPTransport: Sendable {
     ) async throws -> HTTPExchange {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let token {
+            switch tokenPlacement {
+            case .bearer: request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            case .header(let name): request.headers.add(name: name, value: token)
+            }
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))

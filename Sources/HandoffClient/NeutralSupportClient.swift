@@ -130,13 +130,14 @@ public struct NeutralSupportClient: SupportSystem {
 
     struct WebhookCreated: Decodable {
         var id: String
+        var secret: String?
     }
 
-    /// Subscribes a URL to the events.
-    public func subscribeWebhook(url: String, secret: String) async throws -> String {
+    /// Subscribes a URL to the events; deliveries are signed with `secret`.
+    public func subscribeWebhook(url: String, secret: String) async throws -> WebhookSubscription {
         let created: WebhookCreated = try await transport.call(
             .POST, "/v1/webhooks", body: WebhookBody(url: url, secret: secret))
-        return created.id
+        return WebhookSubscription(id: created.id, secret: created.secret ?? secret)
     }
 
     /// Removes a subscription.

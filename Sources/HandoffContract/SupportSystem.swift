@@ -80,6 +80,21 @@ public struct Page<Item: Sendable & Hashable & Codable>: Sendable, Hashable, Cod
     }
 }
 
+/// A webhook subscription: its id, and the secret the target signs deliveries with.
+public struct WebhookSubscription: Sendable, Hashable, Codable {
+    /// The subscription id, for ``SupportSystem/unsubscribeWebhook(id:)``.
+    public var id: String
+    /// The secret deliveries are signed with. The neutral API signs with the secret the bot proposed;
+    /// Chatwoot generates its own and returns it (empty when the server returned none: it does not sign).
+    public var secret: String
+
+    /// Creates a subscription value.
+    public init(id: String, secret: String) {
+        self.id = id
+        self.secret = secret
+    }
+}
+
 /// The six semantics of the external mode plus teams and events, as a bot sees a support system.
 /// Every binding (neutral HTTP, Chatwoot) implements it; the suite and the routing client use it.
 public protocol SupportSystem: Sendable {
@@ -106,8 +121,9 @@ public protocol SupportSystem: Sendable {
     func close(_ conversationId: String) async throws -> Conversation
     /// Reads events after a cursor, waiting up to `waitSeconds` for one to arrive.
     func events(after cursor: String?, waitSeconds: Int) async throws -> Page<SupportEvent>
-    /// Subscribes a URL to the events; deliveries are signed with `secret`. Returns the subscription id.
-    func subscribeWebhook(url: String, secret: String) async throws -> String
+    /// Subscribes a URL to the events. `secret` is the one the bot proposes; a target that makes its own
+    /// (Chatwoot) ignores it. The answer carries the secret deliveries are really signed with.
+    func subscribeWebhook(url: String, secret: String) async throws -> WebhookSubscription
     /// Removes a webhook subscription.
     func unsubscribeWebhook(id: String) async throws
 }

@@ -78,6 +78,23 @@ struct CommandLineTests {
         #expect(unknown.status != 0)
     }
 
+    @Test("--binding chatwoot: needs an account and an inbox, applies the shipped expected failures, skips what Chatwoot lacks")
+    func chatwootBinding() async throws {
+        let missing = try await runHandoff(["conform", "--binding", "chatwoot", "--target", "http://127.0.0.1:9"])
+        #expect(missing.status != 0)
+        let neutralWithChatwootFlag = try await runHandoff(["conform", "--target", "http://127.0.0.1:9", "--inbox-id", "1"])
+        #expect(neutralWithChatwootFlag.status != 0)
+        let listing = try await runHandoff(["conform", "--list", "--only", "CW-*"])
+        #expect(listing.status == 0 && listing.output.contains("CW-001") && !listing.output.contains("XFER-"))
+        let (status, output) = try await runHandoff([
+            "conform", "--binding", "chatwoot", "--target", "http://127.0.0.1:9", "--account-id", "1", "--inbox-id", "1",
+            "--token", "admin", "--only", "EVT-00*",
+        ])
+        #expect(status == 0)
+        #expect(output.contains("expected failures: the shipped list of Chatwoot's by-design gaps"))
+        #expect(output.hasSuffix("0 passed, 0 failed, 9 skipped\n"))
+    }
+
     @Test("the demo certifies the mock and plays one handoff back to the bot")
     func demo() async throws {
         let lines = Mutex<[String]>([])
