@@ -43,9 +43,12 @@ enum UserCases {
             try check(first.id != second.id, "two externalIds share user id \(first.id)")
         },
         ConformanceCase("USR-007", .should, .core, rule: .entities, "Name, email, phone and attributes are kept.") { ctx in
+            let unique = UUID().uuidString.lowercased()
+            let digits = String(unique.unicodeScalars.filter { CharacterSet.decimalDigits.contains($0) }.map(Character.init).prefix(9))
             let new = NewUser(
-                externalId: "conform-usr7-\(UUID().uuidString)", name: "Grace Hopper", email: "grace@example.com",
-                phone: "+15550100", attributes: ["plan": "pro", "vip": .bool(true)])
+                externalId: "conform-usr7-\(unique)", name: "Grace Hopper", email: "grace-\(unique)@example.com",
+                phone: "+1555" + String(repeating: "0", count: max(0, 9 - digits.count)) + digits,
+                attributes: ["plan": "pro", "vip": .bool(true)])
             let user = try await ctx.support.ensureUser(new)
             try checkEqual(user.name, new.name, "name")
             try checkEqual(user.email, new.email, "email")

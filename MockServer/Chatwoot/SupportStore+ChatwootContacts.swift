@@ -10,7 +10,7 @@ struct ContactInput: Decodable, Sendable {
     var identifier: String?
     var additional_attributes: [String: JSONValue]?
     var custom_attributes: [String: JSONValue]?
-    var inbox_id: Int64?
+    var inbox_id: RailsID?
     var source_id: String?
 }
 
@@ -78,7 +78,7 @@ extension SupportStore {
     func createContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
         try write { db in
             try validate(db, workspace, input, except: nil)
-            let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0) }
+            let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
             let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
             try db.execute(
                 sql: """

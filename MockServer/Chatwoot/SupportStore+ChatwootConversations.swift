@@ -11,14 +11,31 @@ struct ConversationInput: Decodable, Sendable {
         var `private`: Bool?
     }
     var source_id: String?
-    var inbox_id: Int64?
-    var contact_id: Int64?
+    var inbox_id: RailsID?
+    var contact_id: RailsID?
     var status: String?
-    var assignee_id: Int64?
-    var team_id: Int64?
+    var assignee_id: RailsID?
+    var team_id: RailsID?
     var additional_attributes: [String: JSONValue]?
     var custom_attributes: [String: JSONValue]?
     var message: InitialMessage?
+}
+
+/// An id as Rails reads it: a number, or a string whose leading digits are the number (`"12"` → 12,
+/// `"usr_9"` → 0, which finds nothing). Wrong types never fail the request; they find nothing.
+struct RailsID: Decodable, Sendable {
+    var value: Int64?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            value = number
+        } else if let text = try? container.decode(String.self) {
+            value = Int64(text.prefix { $0.isASCII && $0.isNumber }) ?? 0
+        } else {
+            value = 0
+        }
+    }
 }
 
 extension SupportStore {
@@ -43,7 +60,7 @@ extension SupportStore {
     {
         try write { db in
             let contactInboxRow: Row
-            if let contactId = input.contact_id, let inboxId = input.inbox_id {
+            if let contactId = input.contact_id?.value, let inboxId = input.inbox_id?.value {
                 _ = try requireContact(db, workspace, contactId)
                 _ = try requireInbox(db, workspace, inboxId)
                 let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: input.source_id)
@@ -73,10 +90,10 @@ extension SupportStore {
                 default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
                 }
             }
-            let assignee = try input.assignee_id.flatMap { id in
+            let assignee = try input.assignee_id?.value.flatMap { id in
                 try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
             }
-            let team = try input.team_id.flatMap { id in
+            let team = try input.team_id?.value.flatMap { id in
                 try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
             }
             if state == .queued && assignee != nil { state = .assigned }

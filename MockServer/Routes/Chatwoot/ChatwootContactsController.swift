@@ -8,7 +8,7 @@ struct ChatwootContactsController {
     let store: SupportStore
 
     struct ContactInboxBody: Decodable {
-        var inbox_id: Int64?
+        var inbox_id: RailsID?
         var source_id: String?
     }
 
@@ -122,7 +122,7 @@ struct ChatwootContactsController {
     @Sendable func addInbox(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let body = try await JSONIO.decodeOptional(ContactInboxBody.self, from: request, context: context, fallback: ContactInboxBody())
-        guard let inbox = body.inbox_id else { throw ChatwootError.missing("inbox_id") }
+        guard let inbox = body.inbox_id?.value else { throw ChatwootError.missing("inbox_id") }
         return try ChatwootJSON.response(
             try store.addContactInbox(try context.requireWorkspace(), contactId: try context.number(), inboxId: inbox, sourceId: body.source_id))
     }
@@ -135,7 +135,7 @@ struct ChatwootContactsController {
     @Sendable func findInbox(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let body = try await JSONIO.decodeOptional(ContactInboxBody.self, from: request, context: context, fallback: ContactInboxBody())
-        guard let inbox = body.inbox_id, let source = body.source_id else { throw ChatwootError(.notFound, [:]) }
+        guard let inbox = body.inbox_id?.value, let source = body.source_id else { throw ChatwootError(.notFound, [:]) }
         return try ChatwootJSON.response(try store.findContactInbox(try context.requireWorkspace(), inboxId: inbox, sourceId: source))
     }
 }
