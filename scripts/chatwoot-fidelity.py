@@ -25,6 +25,9 @@ except ImportError:
 # (METHOD, path template) -> {problem prefix: reason}. Each is a place where Chatwoot's Rails code (API-FACTS.md)
 # and the swagger disagree and the mock follows the code; docs/chatwoot-deviations.md lists them for people.
 KNOWN = {
+    ("GET", "/api/v1/accounts/{account_id}/contacts/{id}"): {
+        "payload: ": "show answers {payload: <contact with contact_inboxes>}, an object, not a list (API-FACTS 2.2)",
+    },
     ("POST", "/api/v1/accounts/{account_id}/contacts"): {
         "payload: ": "create answers {payload: {contact, contact_inbox}} (contacts_controller#create view), not a list (API-FACTS 2.1)",
     },

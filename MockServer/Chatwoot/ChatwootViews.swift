@@ -56,7 +56,7 @@ struct ChatwootViews {
     func contact(_ row: Row) -> Object {
         let identifierSet: Bool = row["identifier_set"]
         return [
-            "id": .int(row["id"] as Int64), "name": .string(Rows.optionalText(row, "name")),
+            "id": .int(row["id"] as Int64), "name": .string(Rows.optionalText(row, "name") ?? ""),
             "email": .string(Rows.optionalText(row, "email")), "phone_number": .string(Rows.optionalText(row, "phone")),
             "identifier": identifierSet ? .string(Rows.text(row, "external_id")) : .null,
             "additional_attributes": Self.object(row["additional_attributes"]),
