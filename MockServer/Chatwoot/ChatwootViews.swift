@@ -198,7 +198,9 @@ struct ChatwootViews {
             "id": .int(row["id"] as Int64), "content": .string(Rows.text(row, "text")),
             "inbox_id": Self.optionalInt(conversation, "inbox_id"),
             "conversation_id": .int(conversation["number"] as Int64),
-            "message_type": .int(ChatwootMessageType(author).rawValue), "content_type": .string(contentType(row)),
+            "message_type": store.has(.cwStringMessageTypeInREST)
+                ? .string(ChatwootMessageType(author).name) : .int(ChatwootMessageType(author).rawValue),
+            "content_type": .string(contentType(row)),
             "status": "sent", "content_attributes": contentAttributes(row), "created_at": Self.seconds(row, "created_at"),
             "private": .bool((row["visibility"] as String) == Visibility.internal.rawValue),
             "source_id": .string(Rows.optionalText(row, "source_id")),
@@ -218,7 +220,8 @@ struct ChatwootViews {
         return [
             "event": .string(event), "id": .int(row["id"] as Int64), "content": .string(Rows.text(row, "text")),
             "content_type": .string(contentType(row)), "content_attributes": contentAttributes(row),
-            "message_type": .string(ChatwootMessageType(author).name),
+            "message_type": store.has(.cwIntegerMessageTypeInWebhooks)
+                ? .int(ChatwootMessageType(author).rawValue) : .string(ChatwootMessageType(author).name),
             "private": .bool((row["visibility"] as String) == Visibility.internal.rawValue),
             "source_id": .string(Rows.optionalText(row, "source_id")), "created_at": .string(formatter.string(from: created)),
             "additional_attributes": .object([:]), "account": .object(["id": .int(workspace.id), "name": .string(workspace.name)]),

@@ -66,7 +66,7 @@ extension SupportStore {
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?", arguments: [workspace.id, phone, id ?? 0]) != nil
             { throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"]) }
         }
-        if let identifier = input.identifier, !identifier.isEmpty,
+        if let identifier = input.identifier, !identifier.isEmpty, !has(.cwDuplicateIdentifiers),
             try Row.fetchOne(
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
                 arguments: [workspace.id, identifier, id ?? 0]) != nil
@@ -79,7 +79,12 @@ extension SupportStore {
         try write { db in
             try validate(db, workspace, input, except: nil)
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
-            let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
+            var identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
+            if has(.cwDuplicateIdentifiers), let taken = identifier,
+                try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ?", arguments: [workspace.id, taken]) != nil
+            {
+                identifier = "\(taken)#\(UUID().uuidString)"
+            }
             try db.execute(
                 sql: """
                     INSERT INTO users (workspace_id, external_id, identifier_set, name, email, phone, attributes,
@@ -92,7 +97,7 @@ extension SupportStore {
                 ])
             let userId = db.lastInsertedRowID
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
-            if let inbox {
+            if let inbox, !has(.cwNoContactInbox) {
                 let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)
                 let sourceId = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [ciId])
                 let views = ChatwootViews(store: self, db: db, workspace: workspace)

@@ -80,7 +80,7 @@ extension SupportStore {
             let inboxId: Int64 = contactInboxRow["inbox_id"]
             var state: ConversationState
             if try inboxHasBot(db, inboxId) {
-                state = .bot
+                state = has(.cwBotInboxStartsOpen) ? .queued : .bot
             } else {
                 switch input.status {
                 case nil, "open": state = .queued
@@ -175,6 +175,9 @@ extension SupportStore {
                 db, sql: "SELECT * \(base)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
                 arguments: arguments + filterArguments + [(page - 1) * 25])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
+            if has(.cwFlatConversationList) {
+                return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
+            }
             return [
                 "data": .object([
                     "meta": .object([
@@ -210,7 +213,8 @@ extension SupportStore {
             }
             var assignee: Int64? = before["assignee_id"]
             if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
-            let state = next.state(assigned: assignee != nil)
+            var state = next.state(assigned: assignee != nil)
+            if has(.cwToggleOpenIgnored) && principal.isBot && current == .pending { state = .bot }
             let id: Int64 = before["id"]
             try db.execute(
                 sql: """
@@ -275,6 +279,9 @@ extension SupportStore {
                     assignee = nil
                 }
                 if newTeam == nil { assignee = before["assignee_id"] }
+                if has(.cwTeamAssignmentIgnored) {
+                    return team.map { .object(views.team($0)) } ?? .null
+                }
                 let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state
                 try db.execute(
                     sql: "UPDATE conversations SET team_id = ?, assignee_id = ?, state = ?, updated_at = ? WHERE id = ?",

@@ -80,7 +80,7 @@ extension SupportStore {
                 return Choice(value: fields["value"]?.stringValue ?? title, label: title)
             }
         }
-        let visibility: Visibility = input.private == true ? .internal : .public
+        let visibility: Visibility = input.private == true && !has(.cwPrivateNotesPublic) ? .internal : .public
         let id: Int64 = conversation["id"]
         let seq = try Int.fetchOne(
             db, sql: "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq",

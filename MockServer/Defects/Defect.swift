@@ -55,6 +55,24 @@ public enum Defect: String, Sendable, Hashable, CaseIterable {
     // Security
     case acceptAnyToken = "accept-any-token"
     case leakAcrossWorkspaces = "leak-across-workspaces"
+    // Chatwoot face
+    case cwBotInboxStartsOpen = "cw-bot-inbox-starts-open"
+    case cwToggleOpenIgnored = "cw-toggle-open-ignored"
+    case cwTeamAssignmentIgnored = "cw-team-assignment-ignored"
+    case cwStringMessageTypeInREST = "cw-string-message-type-in-rest"
+    case cwPrivateNotesPublic = "cw-private-notes-public"
+    case cwUnsignedWebhooks = "cw-unsigned-webhooks"
+    case cwIntegerMessageTypeInWebhooks = "cw-integer-message-type-in-webhooks"
+    case cwNoMessageWebhooks = "cw-no-message-webhooks"
+    case cwNoStatusWebhooks = "cw-no-status-webhooks"
+    case cwNoContactInbox = "cw-no-contact-inbox"
+    case cwDuplicateIdentifiers = "cw-duplicate-identifiers"
+    case cwFlatConversationList = "cw-flat-conversation-list"
+    case cwNoBotWhitelist = "cw-no-bot-whitelist"
+    case cwProblemJSONErrors = "cw-problem-json-errors"
+
+    /// True for the defects of the Chatwoot face (the matrix runs them through the Chatwoot binding).
+    public var isChatwoot: Bool { rawValue.hasPrefix("cw-") }
 
     /// What the defect breaks, in one line.
     public var summary: String {
@@ -104,6 +122,20 @@ public enum Defect: String, Sendable, Hashable, CaseIterable {
         case .ignoreBadQuery: "malformed query parameters are ignored"
         case .acceptAnyToken: "a missing or wrong token reads as the first workspace"
         case .leakAcrossWorkspaces: "ids of other workspaces are readable and writable"
+        case .cwBotInboxStartsOpen: "Chatwoot: conversations in an inbox with an active bot start open, not pending"
+        case .cwToggleOpenIgnored: "Chatwoot: the bot's toggle_status open answers open but leaves the conversation pending"
+        case .cwTeamAssignmentIgnored: "Chatwoot: assignments {team_id} answers the team but sets nothing"
+        case .cwStringMessageTypeInREST: "Chatwoot: REST messages carry message_type as a string"
+        case .cwPrivateNotesPublic: "Chatwoot: private notes are stored public"
+        case .cwUnsignedWebhooks: "Chatwoot: webhooks are signed with an empty secret"
+        case .cwIntegerMessageTypeInWebhooks: "Chatwoot: webhooks carry message_type as an integer"
+        case .cwNoMessageWebhooks: "Chatwoot: no message_created webhooks"
+        case .cwNoStatusWebhooks: "Chatwoot: no conversation_status_changed webhooks"
+        case .cwNoContactInbox: "Chatwoot: creating a contact with inbox_id makes no contact inbox"
+        case .cwDuplicateIdentifiers: "Chatwoot: a taken contact identifier is accepted"
+        case .cwFlatConversationList: "Chatwoot: the conversations list is not wrapped in data"
+        case .cwNoBotWhitelist: "Chatwoot: bot tokens may call every endpoint"
+        case .cwProblemJSONErrors: "Chatwoot: errors are answered as problem+json instead of Chatwoot's bodies"
         }
     }
 }

@@ -13,6 +13,8 @@ public struct MockRequestContext: RequestContext {
     var lenientQuery = false
     /// Who calls the Chatwoot face (set by its authenticator).
     var chatwootPrincipal: ChatwootPrincipal?
+    /// Only under the `cw-no-bot-whitelist` defect: bots may call everything.
+    var chatwootWhitelistOff = false
 
     /// Creates a context for one request.
     public init(source: Source) {

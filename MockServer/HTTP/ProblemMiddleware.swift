@@ -16,8 +16,11 @@ struct ProblemMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as ChatwootError {
+        } catch let error as ChatwootError where !defects.contains(.cwProblemJSONErrors) {
             return try error.response(from: request, context: context)
+        } catch let error as ChatwootError {
+            let detail = error.body["error"]?.stringValue ?? "error"
+            return try APIError(error.status, code: "chatwoot_error", detail: detail).response(from: request, context: context)
         } catch {
             var problem = problem(for: error, request: request, context: context)
             if !defects.isEmpty { problem = broken(problem, error) }

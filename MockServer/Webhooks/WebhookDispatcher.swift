@@ -106,7 +106,8 @@ final class WebhookDispatcher: Service {
         let timestamp = String(Int(Date().timeIntervalSince1970))
         let mac = HMAC<SHA256>.authenticationCode(
             for: WebhookSignature.signedPayload(timestamp: timestamp, body: body),
-            using: SymmetricKey(data: Data((store.has(.unsignedWebhooks) ? "" : delivery.secret).utf8)))
+            using: SymmetricKey(
+                data: Data((store.has(delivery.kind == "neutral" ? .unsignedWebhooks : .cwUnsignedWebhooks) ? "" : delivery.secret).utf8)))
         let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST

@@ -1,5 +1,6 @@
 import Conformance
 import Foundation
+import HandoffClient
 import HandoffContract
 import Logging
 import MockServer
@@ -37,39 +38,51 @@ public struct DefectMatrix: Sendable {
         self.concurrency = concurrency
     }
 
-    /// Runs the suite against the clean mock and against each defect.
+    /// Runs the suite against the clean mock and against each defect: the neutral defects through the
+    /// neutral binding, the Chatwoot face's defects through the Chatwoot binding (with its shipped
+    /// expected failures, so only a new failure kills).
     public func run(
-        defects: [Defect] = Defect.allCases, cases: [ConformanceCase] = Catalogue.all,
-        progress: @escaping @Sendable (String) -> Void = { _ in }
+        defects: [Defect] = Defect.allCases, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Result {
-        let baseline = try await failures(under: [], cases: cases)
+        let cases = Catalogue.complete
+        let baseline = try await failures(under: [], chatwoot: false).union(try await failures(under: [], chatwoot: true))
         progress("baseline: \(baseline.isEmpty ? "all cases pass" : "FAILED \(baseline.sorted())")")
         var killed: [Defect: Set<String>] = [:]
         try await withThrowingTaskGroup(of: (Defect, Set<String>).self) { group in
             var iterator = defects.makeIterator()
             for _ in 0..<max(1, concurrency) {
                 guard let defect = iterator.next() else { break }
-                group.addTask { (defect, try await failures(under: [defect], cases: cases)) }
+                group.addTask { (defect, try await failures(under: [defect], chatwoot: defect.isChatwoot)) }
             }
             for try await (defect, failed) in group {
                 killed[defect] = failed
                 progress("\(defect.rawValue): kills \(failed.count) (\(failed.sorted().prefix(6).joined(separator: ", "))\(failed.count > 6 ? ", …" : ""))")
-                if let next = iterator.next() { group.addTask { (next, try await failures(under: [next], cases: cases)) } }
+                if let next = iterator.next() {
+                    group.addTask { (next, try await failures(under: [next], chatwoot: next.isChatwoot)) }
+                }
             }
         }
         return Result(killed: killed, baselineFailures: baseline, cases: cases)
     }
 
-    private func failures(under defects: Set<Defect>, cases: [ConformanceCase]) async throws -> Set<String> {
+    private func failures(under defects: Set<Defect>, chatwoot: Bool) async throws -> Set<String> {
         let store = try SupportStore(path: nil, defects: defects)
         try store.apply(.defaultSeed)
         let mock = try await RunningMock.start(
             config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 2)), store: store,
             logger: logger)
-        let binding = NeutralBinding(target: mock.url, token: "dev-token")
-        let summary = try await SuiteRunner(
-            binding: binding, options: .init(concurrency: 8, caseTimeout: .seconds(12)), logger: logger
-        ).run(cases)
+        let binding: any ConformanceBinding
+        var options = SuiteOptions(concurrency: 8, caseTimeout: .seconds(12))
+        if chatwoot {
+            binding = ChatwootBinding(
+                account: ChatwootAccount(baseURL: mock.url, accountId: 1, inboxId: 1, userToken: "dev-token", botToken: "bot-token"),
+                agentToken: "agent-token")
+            options.expectedFailures = try ChatwootBinding.shippedExpectedFailures()
+        } else {
+            binding = NeutralBinding(target: mock.url, token: "dev-token")
+        }
+        let summary = try await SuiteRunner(binding: binding, options: options, logger: logger)
+            .run(Catalogue.cases(for: binding))
         await mock.stop()
         return Set(summary.results.filter { $0.outcome.label == "FAIL" }.map(\.testCase.id))
     }
