@@ -174,7 +174,17 @@ public actor HandoffSession {
         unavailable = []
     }
 
+    /// Where the feed ends now; nil when the binding has no feed (Chatwoot: events come by webhook,
+    /// and the caller hands them to ``handle(_:)``).
     private func feedEnd() async throws -> String? {
+        do {
+            return try await readToEnd()
+        } catch {
+            return nil
+        }
+    }
+
+    private func readToEnd() async throws -> String? {
         var cursor: String? = nil
         for _ in 0..<100_000 {
             let page = try await support.events(after: cursor, waitSeconds: 0)

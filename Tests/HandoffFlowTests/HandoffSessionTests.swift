@@ -158,3 +158,36 @@ struct RetryPolicyTests {
         #expect(!RetryPolicy.isRetryable(status: 409) && !RetryPolicy.isRetryable(status: 404))
     }
 }
+
+@Suite("The hand-off flow over the Chatwoot binding")
+struct ChatwootFlowTests {
+    @Test("routes, hands off with assignments + toggle_status, forwards the user, closes; the neutral face sees it all")
+    func chatwootFlow() async throws {
+        try await withMock { mock in
+            let account = ChatwootAccount(baseURL: mock.url, accountId: 1, inboxId: 1, userToken: "dev-token", botToken: "bot-token")
+            let support = ChatwootSupportClient(account: account)
+            let router = Router(rules: try RulesLoader.load(yaml: rulesYAML))
+            let session = HandoffSession(support: support, router: router, channel: RecordingChannel(), sessionId: "cw-1")
+            try await session.begin(
+                user: .init(externalId: "cw-flow-1", name: "Ada"), context: .init(intent: "tech.crash", intents: ["tech.crash"]),
+                transcript: [.init(author: .user, text: "the app crashes"), .init(author: .bot, text: "sorry!")])
+            let started = try #require(await session.conversation)
+            #expect(started.state == .bot)
+            guard case .transferred(let team, "Technical Support", []) = try await session.handOff() else {
+                Issue.record("not transferred")
+                return
+            }
+            #expect(try await support.conversation(id: started.id).state == .queued)
+            #expect(try await session.userSaid("still there?") == .forwardedToHumans)
+            try await session.close()
+
+            let neutral = NeutralSupportClient(baseURL: mock.url, token: "dev-token")
+            let user = try #require(try await neutral.findUser(externalId: "cw-flow-1"))
+            let conversation = try #require(try await neutral.conversations(userId: user.id, state: nil).first)
+            #expect(conversation.teamId == "team_\(team.id)")
+            #expect(conversation.number == Int(started.id))
+            #expect(try await neutral.messages(in: conversation.id, after: nil, limit: nil).map(\.text) == ["the app crashes", "sorry!", "still there?"])
+            #expect(conversation.state == .resolved)
+        }
+    }
+}
