@@ -8,15 +8,19 @@ public struct MockConfiguration: Sendable {
     public var allowRemoteWebhooks: Bool
     /// Retries of failed webhook deliveries.
     public var webhookRetry: WebhookRetryPolicy
+    /// Requests per second allowed per bearer token (`--rate-limit`); past it, 429 `rate_limited`
+    /// with `Retry-After`. Default nil: no limit.
+    public var rateLimit: Int?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
-        webhookRetry: WebhookRetryPolicy = .init()
+        webhookRetry: WebhookRetryPolicy = .init(), rateLimit: Int? = nil
     ) {
         self.host = host
         self.port = port
         self.allowRemoteWebhooks = allowRemoteWebhooks
         self.webhookRetry = webhookRetry
+        self.rateLimit = rateLimit
     }
 }

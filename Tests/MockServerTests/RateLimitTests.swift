@@ -1,0 +1,59 @@
+import Foundation
+import HandoffClient
+@testable import MockServer
+import Testing
+
+@Suite("Rate limit")
+struct RateLimitTests {
+    @Test("a token bucket lets a burst of N through, then refills N per second")
+    func bucket() {
+        var bucket = TokenBucket(rate: 4, now: 100)
+        #expect((0..<4).map { _ in bucket.take(now: 100) } == [nil, nil, nil, nil])
+        #expect(bucket.take(now: 100) == 1)
+        #expect(bucket.take(now: 100.25) == nil, "a quarter second brings one back")
+        #expect(bucket.take(now: 100.25) == 1)
+        #expect(!bucket.isFull(now: 100.5))
+        #expect(bucket.isFull(now: 102))
+        var slow = TokenBucket(rate: 1, now: 0)
+        #expect(slow.take(now: 0) == nil)
+        #expect(slow.take(now: 0.1) == 1)
+        #expect(slow.take(now: 1.2) == nil)
+    }
+
+    @Test("--rate-limit: past N requests per second a token gets 429 rate_limited with Retry-After; other tokens do not")
+    func limited() async throws {
+        try await withServer(rateLimit: 5) { server in
+            var statuses: [Int] = []
+            var limited: HTTPExchange?
+            for _ in 0..<12 {
+                let response = try await server.http().send(.GET, "/v1/teams")
+                statuses.append(response.status ?? 0)
+                if response.status == 429 { limited = response }
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == 200 }, "\(statuses)")
+            #expect(statuses.filter { $0 == 429 }.count >= 5, "\(statuses)")
+            let response = try #require(limited)
+            #expect(response.headers["retry-after"] == "1")
+            #expect(response.headers["content-type"] == "application/problem+json")
+            #expect(json(response)["code"] as? String == "rate_limited")
+            #expect(json(response)["status"] as? Int == 429)
+
+            #expect(try await server.http(token: nil).send(.GET, "/health").status == 200, "no token, not counted")
+            let created = try await server.http(token: nil).send(.POST, "/mock/v1/workspaces", text: #"{"name":"b","token":"b-token"}"#)
+            #expect(created.status == 201)
+            #expect(try await server.http(token: "b-token").send(.GET, "/v1/teams").status == 200, "another token has its own bucket")
+
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await server.http().send(.GET, "/v1/teams").status == 200, "the bucket refilled")
+        }
+    }
+
+    @Test("without --rate-limit nothing is limited")
+    func off() async throws {
+        try await withServer { server in
+            var statuses: [Int] = []
+            for _ in 0..<50 { statuses.append(try await server.http().send(.GET, "/v1/teams").status ?? 0) }
+            #expect(statuses == Array(repeating: 200, count: 50))
+        }
+    }
+}
