@@ -125,8 +125,13 @@ struct WebhookTests {
             #expect(byDelivery.values.allSatisfy { $0.count == 1 }, "each delivery id arrives exactly once")
             let eventIds = try received.map { try JSONDecoder.iso.decode(SupportEvent.self, from: Data($0.body)).id }
             #expect(Set(eventIds).count == events && eventIds.count == events, "every event arrived, once")
-            let delivered = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=delivered"))["data"]
-                as? [[String: Any]] ?? []
+            // The receiver answers before the mock records the attempt: poll the record.
+            var delivered: [[String: Any]] = []
+            for _ in 0..<100 where delivered.count < events {
+                delivered = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=delivered"))["data"]
+                    as? [[String: Any]] ?? []
+                if delivered.count < events { try await Task.sleep(for: .milliseconds(20)) }
+            }
             #expect(delivered.count == events)
             #expect(delivered.allSatisfy { $0["attempts"] as? Int == 5 })
             await receiver.stop()
@@ -136,10 +141,18 @@ struct WebhookTests {
     @Test("webhook URLs must be http(s) on loopback by default")
     func urlPolicy() async throws {
         try await withServer { server in
-            for url in ["ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook"] {
+            let refused = [
+                "ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook", "http://127.evil.example/hook",
+                "http://127.0.0.1.example/hook", "hTTps://127.0*", "http://127.0.0.256/x", "http://127.00.0.1/x",
+            ]
+            for url in refused {
                 let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
                 #expect(response.status == 422, "\(url)")
                 #expect(json(response)["field"] as? String == "url")
+            }
+            for url in ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://127.1.2.3/hook", "HTTP://127.0.0.1/"] {
+                let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
+                #expect(response.status == 201, "\(url)")
             }
         }
     }
