@@ -48,6 +48,26 @@ struct RateLimitTests {
         }
     }
 
+    @Test("the document gives every operation that takes a token a 429 rate_limited answer")
+    func documented() async throws {
+        try await withServer { server in
+            let document = json(try await server.http(token: nil).send(.GET, "/openapi.json"))
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var checked = 0
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    guard let responses = (operation as? [String: Any])?["responses"] as? [String: Any],
+                        responses["401"] != nil
+                    else { continue }
+                    checked += 1
+                    let ref = (responses["429"] as? [String: Any])?["$ref"] as? String
+                    #expect(ref == "#/components/responses/RateLimited", "\(method) \(path)")
+                }
+            }
+            #expect(checked >= 29)
+        }
+    }
+
     @Test("without --rate-limit nothing is limited")
     func off() async throws {
         try await withServer { server in
