@@ -60,11 +60,12 @@ struct CrashSafetyTests {
             }
             pending = []
 
+            let progress = Progress()
             let load = Task { [conversations] in
                 await withTaskGroup(of: Outcome.self) { group in
                     for writer in 0..<Self.writers {
                         group.addTask {
-                            await Self.write(http, round: round, writer: writer, conversations: conversations)
+                            await Self.write(http, round: round, writer: writer, conversations: conversations, progress: progress)
                         }
                     }
                     var total = Outcome()
@@ -75,7 +76,12 @@ struct CrashSafetyTests {
                     return total
                 }
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 40...140)))
+            // Kill once the load is flowing (a loaded machine may be slow to start it), at a random moment.
+            let deadline = clock.now + .seconds(10)
+            while progress.acknowledged.load(ordering: .relaxed) < Self.writers && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...80)))
             mock.kill(SIGKILL)
             #expect(try await mock.exitStatus() == SIGKILL)
             let outcome = await load.value
@@ -125,8 +131,15 @@ struct CrashSafetyTests {
         #"{"author":"user","text":"\#(write.text)","clientMessageId":"\#(write.key)"}"#
     }
 
+    /// Acknowledged writes of the running round, shared by the writers and the killer.
+    final class Progress: Sendable {
+        let acknowledged = Atomic<Int>(0)
+    }
+
     /// Posts messages one after another until the server stops answering.
-    static func write(_ http: HTTPTransport, round: Int, writer: Int, conversations: [String]) async -> Outcome {
+    static func write(
+        _ http: HTTPTransport, round: Int, writer: Int, conversations: [String], progress: Progress
+    ) async -> Outcome {
         var outcome = Outcome()
         for index in 0..<10_000 {
             let write = Write(
@@ -141,6 +154,7 @@ struct CrashSafetyTests {
                     return outcome
                 }
                 outcome.acknowledged.append(write)
+                progress.acknowledged.add(1, ordering: .relaxed)
             } catch {
                 outcome.unknown.append(write)
                 return outcome

@@ -22,17 +22,24 @@ struct RateLimitTests {
 
     @Test("--rate-limit: past N requests per second a token gets 429 rate_limited with Retry-After; other tokens do not")
     func limited() async throws {
-        try await withServer(rateLimit: 5) { server in
-            var statuses: [Int] = []
-            var limited: HTTPExchange?
-            for _ in 0..<12 {
-                let response = try await server.http().send(.GET, "/v1/teams")
-                statuses.append(response.status ?? 0)
-                if response.status == 429 { limited = response }
+        let rate = 2
+        try await withServer(rateLimit: rate) { server in
+            let http = server.http()
+            let clock = ContinuousClock()
+            let started = clock.now
+            let responses = try await withThrowingTaskGroup(of: HTTPExchange.self) { group in
+                for _ in 0..<30 { group.addTask { try await http.send(.GET, "/v1/teams") } }
+                var all: [HTTPExchange] = []
+                for try await response in group { all.append(response) }
+                return all
             }
-            #expect(statuses.prefix(5).allSatisfy { $0 == 200 }, "\(statuses)")
-            #expect(statuses.filter { $0 == 429 }.count >= 5, "\(statuses)")
-            let response = try #require(limited)
+            let seconds = Double(started.duration(to: clock.now).components.seconds) + 1
+            let passed = responses.filter { $0.status == 200 }.count
+            let limited = responses.filter { $0.status == 429 }
+            #expect(passed + limited.count == 30, "only 200 or 429")
+            #expect(passed >= rate, "the burst passes")
+            #expect(Double(passed) <= Double(rate) * (1 + seconds), "no more than the bucket allows: \(passed) in \(seconds) s")
+            let response = try #require(limited.first)
             #expect(response.headers["retry-after"] == "1")
             #expect(response.headers["content-type"] == "application/problem+json")
             #expect(json(response)["code"] as? String == "rate_limited")
