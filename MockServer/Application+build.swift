@@ -34,7 +34,10 @@ func buildRouter(
 
     MetaController().register(router, routes)
 
-    let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store)).add(middleware: FaultMiddleware(faults: faults))
+    // One limiter for both authenticated groups, so a token has one bucket.
+    let limiter = config.rateLimit.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
+    let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store)).limited(by: limiter)
+        .add(middleware: FaultMiddleware(faults: faults))
     UsersController(store: store).register(v1.group("users"), routes)
     ConversationsController(store: store).register(v1.group("conversations"), routes)
     MessagesController(store: store).register(v1.group("conversations"), routes)
@@ -55,7 +58,7 @@ func buildRouter(
     ChatwootConversationsController(store: store).register(account, routes, base: accountBase)
 
     let control = router.group("mock/v1")
-    let authenticated = control.group().add(middleware: TokenAuthenticator(store: store))
+    let authenticated = control.group().add(middleware: TokenAuthenticator(store: store)).limited(by: limiter)
     WorkspacesController(store: store).register(open: control, authenticated: authenticated, routes)
     TeamsControlController(store: store).register(authenticated, routes)
     AgentActionsController(store: store).register(authenticated, routes)
@@ -63,4 +66,12 @@ func buildRouter(
     FaultsController(faults: faults).register(authenticated, routes)
 
     return router
+}
+
+extension RouterGroup where Context == MockRequestContext {
+    /// The group behind the rate limiter, or itself when there is none.
+    fileprivate func limited(by limiter: RateLimiter<ContinuousClock>?) -> RouterGroup<Context> {
+        guard let limiter else { return self }
+        return add(middleware: limiter)
+    }
 }

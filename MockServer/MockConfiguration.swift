@@ -12,11 +12,15 @@ public struct MockConfiguration: Sendable {
     public var faults: FaultPlan
     /// When set, every Chatwoot-face response is appended to this JSON Lines file (for fidelity checks).
     public var chatwootCapturePath: String?
+    /// Requests per second allowed per bearer token (`--rate-limit`); past it, 429 `rate_limited`
+    /// with `Retry-After`. Default nil: no limit.
+    public var rateLimit: Int?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
-        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init()
+        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init(),
+        rateLimit: Int? = nil
     ) {
         self.faults = faults
         self.chatwootCapturePath = chatwootCapturePath
@@ -24,5 +28,6 @@ public struct MockConfiguration: Sendable {
         self.port = port
         self.allowRemoteWebhooks = allowRemoteWebhooks
         self.webhookRetry = webhookRetry
+        self.rateLimit = rateLimit
     }
 }

@@ -25,8 +25,11 @@ public enum EntityKind: String, Sendable, CaseIterable {
     public func number(from id: String) -> Int64? {
         guard id.hasPrefix(rawValue + "_") else { return nil }
         let digits = id.dropFirst(rawValue.count + 1)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-            let number = Int64(digits), number > 0
+        // Leading zeros are allowed (the document's pattern is `0*[1-9][0-9]{0,17}`); only the
+        // significant digits must fit an Int64.
+        let significant = digits.drop(while: { $0 == "0" })
+        guard !digits.isEmpty, significant.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let number = Int64(significant), number > 0
         else { return nil }
         return number
     }

@@ -37,6 +37,9 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(help: "Allow webhook URLs on hosts other than loopback.")
     var allowRemoteWebhooks = false
 
+    @Option(help: "Requests per second allowed per bearer token; past it, 429 rate_limited with Retry-After. Default: no limit.")
+    var rateLimit: Int?
+
     @Option(name: .customLong("defect"), help: "Break one contract rule on purpose (repeatable); see --list-defects.")
     var defects: [String] = []
 
@@ -72,6 +75,7 @@ struct MockCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         if let (field, reason) = faults.problem { throw ValidationError("fault \(field) \(reason).") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -100,7 +104,9 @@ struct MockCommand: AsyncParsableCommand {
         let chatwoot = try store.chatwootSummary(seed)
         let storage = inMemory ? "in memory" : db
         let app = buildApplication(
-            config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults), store: store,
+            config: .init(
+                host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit),
+            store: store,
             logger: logger
         ) { port in
             say("listening on http://\(host):\(port)")

@@ -91,5 +91,8 @@ struct IdentifierTests {
         #expect(EntityKind.user.number(from: "usr_") == nil)
         #expect(EntityKind.user.number(from: "usr_-3") == nil)
         #expect(EntityKind.user.number(from: "usr_99999999999999999999") == nil)
+        #expect(EntityKind.user.number(from: "usr_000000000000000008148") == 8148, "leading zeros do not count")
+        #expect(EntityKind.user.number(from: "usr_0") == nil)
+        #expect(EntityKind.user.number(from: "usr_000") == nil)
     }
 }

@@ -50,6 +50,19 @@ struct MessagesTests {
         }
     }
 
+    @Test("a blank Idempotency-Key header is 422 even when the body has a clientMessageId")
+    func blankHeaderKey() async throws {
+        try await withServer { server in
+            let (_, conversation) = try await server.conversation()
+            let response = try await server.http().send(
+                .POST, "/v1/conversations/\(conversation.id)/messages",
+                text: #"{"author":"user","text":"x","clientMessageId":"c-1"}"#, headers: [("Idempotency-Key", " ")])
+            #expect(response.status == 422)
+            #expect(json(response)["field"] as? String == "Idempotency-Key")
+            #expect(try await server.support.messages(in: conversation.id, after: nil, limit: nil).isEmpty)
+        }
+    }
+
     @Test("concurrent retries of one key still store one message")
     func concurrentRetries() async throws {
         try await withServer { server in

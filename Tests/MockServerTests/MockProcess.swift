@@ -19,11 +19,18 @@ final class MockProcess: @unchecked Sendable {
         return URL(fileURLWithPath: ".build/debug/handoff")
     }
 
-    init(arguments: [String]) {
+    /// A process with these arguments; its standard error goes to `errorLog` when given.
+    init(arguments: [String], errorLog: URL? = nil) {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let errorLog, FileManager.default.createFile(atPath: errorLog.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: errorLog.path)
+        {
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
     }
 
     /// Starts the process and waits for its `listening on` line, off the cooperative pool.

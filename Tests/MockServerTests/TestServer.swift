@@ -12,14 +12,16 @@ struct TestServer {
     var store: SupportStore { mock.store }
 
     static func start(
-        path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 2)
+        path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 2),
+        rateLimit: Int? = nil
     ) async throws -> TestServer {
         let store = try SupportStore(path: path)
         try store.apply(.defaultSeed)
         var logger = Logger(label: "test.mock")
         logger.logLevel = .critical
         let mock = try await RunningMock.start(
-            config: .init(port: 0, webhookRetry: retry, chatwootCapturePath: chatwootCaptureFile()), store: store, logger: logger)
+            config: .init(port: 0, webhookRetry: retry, chatwootCapturePath: chatwootCaptureFile(), rateLimit: rateLimit),
+            store: store, logger: logger)
         return TestServer(mock: mock)
     }
 
@@ -40,9 +42,9 @@ struct TestServer {
 /// Runs `body` against a fresh server and always stops it.
 func withServer(
     path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 2),
-    _ body: (TestServer) async throws -> Void
+    rateLimit: Int? = nil, _ body: (TestServer) async throws -> Void
 ) async throws {
-    let server = try await TestServer.start(path: path, retry: retry)
+    let server = try await TestServer.start(path: path, retry: retry, rateLimit: rateLimit)
     do {
         try await body(server)
     } catch {

@@ -34,7 +34,8 @@ final class WebhookReceiver: Sendable {
         self.task = task
     }
 
-    static func start(failFirst: Int = 0) async throws -> WebhookReceiver {
+    /// Starts a receiver on `port` (0: a free one).
+    static func start(failFirst: Int = 0, port: Int = 0) async throws -> WebhookReceiver {
         let log = Log(failFirst: failFirst)
         let router = Router()
         router.post("hook") { request, _ -> Response in
@@ -49,13 +50,16 @@ final class WebhookReceiver: Sendable {
         var logger = Logger(label: "test.receiver")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         return WebhookReceiver(log: log, url: "http://127.0.0.1:\(port)/hook", group: group, task: task)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HandoffClient
 import HandoffContract
+import MockServer
 import NIOHTTP1
 import Testing
 
@@ -75,13 +76,83 @@ struct WebhookTests {
         await receiver.stop()
     }
 
+    @Test("a receiver that is down (connection refused) is retried with backoff, ends failed, and once up a replay delivers every event exactly once per delivery id")
+    func downThenUp() async throws {
+        // A port nobody listens on: learn a free one, then close it.
+        let probe = try await WebhookReceiver.start()
+        let port = try #require(URLComponents(string: probe.url)?.port)
+        await probe.stop()
+        let url = "http://127.0.0.1:\(port)/hook"
+        let retry = WebhookRetryPolicy(baseDelay: 0.1, maxAttempts: 4, timeout: 1)
+        try await withServer(retry: retry) { server in
+            let _: Created = try await server.http().call(.POST, "/v1/webhooks", body: ["url": url])
+            let started = Date()
+            for _ in 0..<3 {
+                let (_, conversation) = try await server.conversation()
+                _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+                _ = try await server.desk.accept(conversation.id, agentId: nil)
+                _ = try await server.desk.reply(conversation.id, text: "on it")
+                _ = try await server.desk.resolve(conversation.id)
+            }
+            let events = 9
+            var failed: [[String: Any]] = []
+            for _ in 0..<250 where failed.count < events {
+                try await Task.sleep(for: .milliseconds(40))
+                failed = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=failed"))["data"]
+                    as? [[String: Any]] ?? []
+            }
+            try #require(failed.count == events, "every delivery ends failed while the receiver is down")
+            // Four attempts with 0.1 + 0.2 + 0.4 s between them: not all at once.
+            #expect(Date().timeIntervalSince(started) >= 0.7)
+            for row in failed {
+                #expect(row["attempts"] as? Int == 4)
+                #expect(row["lastStatus"] == nil, "no HTTP status from a closed port")
+                #expect((row["lastError"] as? String)?.isEmpty == false)
+            }
+
+            let receiver = try await WebhookReceiver.start(port: port)
+            try #require(receiver.url == url, "the receiver came up on the port that was down")
+            let ids = failed.compactMap { $0["id"] as? String }
+            for id in ids {
+                let replay = try await server.http().send(.POST, "/mock/v1/deliveries/\(id)/replay", text: "")
+                #expect(replay.status == 202)
+            }
+            _ = await receiver.waitFor(events)
+            try await Task.sleep(for: .milliseconds(500))
+            let received = await receiver.log.deliveries
+            let byDelivery = Dictionary(grouping: received, by: { $0.headers["x-handoff-delivery"] ?? "" })
+            #expect(Set(byDelivery.keys) == Set(ids))
+            #expect(byDelivery.values.allSatisfy { $0.count == 1 }, "each delivery id arrives exactly once")
+            let eventIds = try received.map { try JSONDecoder.iso.decode(SupportEvent.self, from: Data($0.body)).id }
+            #expect(Set(eventIds).count == events && eventIds.count == events, "every event arrived, once")
+            // The receiver answers before the mock records the attempt: poll the record.
+            var delivered: [[String: Any]] = []
+            for _ in 0..<100 where delivered.count < events {
+                delivered = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=delivered"))["data"]
+                    as? [[String: Any]] ?? []
+                if delivered.count < events { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(delivered.count == events)
+            #expect(delivered.allSatisfy { $0["attempts"] as? Int == 5 })
+            await receiver.stop()
+        }
+    }
+
     @Test("webhook URLs must be http(s) on loopback by default")
     func urlPolicy() async throws {
         try await withServer { server in
-            for url in ["ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook"] {
+            let refused = [
+                "ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook", "http://127.evil.example/hook",
+                "http://127.0.0.1.example/hook", "hTTps://127.0*", "http://127.0.0.256/x", "http://127.00.0.1/x",
+            ]
+            for url in refused {
                 let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
                 #expect(response.status == 422, "\(url)")
                 #expect(json(response)["field"] as? String == "url")
+            }
+            for url in ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://127.1.2.3/hook", "HTTP://127.0.0.1/"] {
+                let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
+                #expect(response.status == 201, "\(url)")
             }
         }
     }

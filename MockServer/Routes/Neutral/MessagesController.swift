@@ -18,9 +18,11 @@ struct MessagesController {
             throw APIError.invalidField("author", "must be 'user' or 'bot' here; agents write through /mock/v1")
         }
         new.text = try JSONIO.requireText(new.text, field: "text")
-        if new.clientMessageId == nil, let key = request.headers[.idempotencyKey] {
-            new.clientMessageId = key
+        // The header is checked even when the body's clientMessageId wins over it.
+        let headerKey = try request.headers[.idempotencyKey].map {
+            try JSONIO.requireText($0, field: "Idempotency-Key", max: 256)
         }
+        if new.clientMessageId == nil { new.clientMessageId = headerKey }
         if let key = new.clientMessageId { _ = try JSONIO.requireText(key, field: "clientMessageId", max: 256) }
         let (message, created) = try store.post(workspace, conversationId: context.id(), new)
         return try JSONIO.response(message, status: created ? .created : .ok)

@@ -59,11 +59,21 @@ enum WebhookURLPolicy {
             let host = url.host, !host.isEmpty
         else { throw APIError.invalidField("url", "must be an absolute http or https URL") }
         if allowRemote { return }
-        let loopback =
-            host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-        guard loopback else {
+        guard isLoopback(host) else {
             throw APIError.invalidField(
                 "url", "must point at a loopback host (127.0.0.1, localhost, ::1); start the mock with --allow-remote-webhooks to send elsewhere")
+        }
+    }
+
+    /// `localhost`, `::1`, or an IPv4 literal in 127.0.0.0/8 (four decimal octets without leading
+    /// zeros). A name that only starts with `127.` (`127.example.com`) can resolve anywhere.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            (1...3).contains(octet.count) && octet.allSatisfy { $0.isASCII && $0.isNumber }
+                && (octet == "0" || octet.first != "0") && (Int(octet) ?? 256) <= 255
         }
     }
 }
