@@ -69,7 +69,7 @@ public struct DefectMatrix: Sendable {
         let store = try SupportStore(path: nil, defects: defects)
         try store.apply(.defaultSeed)
         let mock = try await RunningMock.start(
-            config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 2)), store: store,
+            config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5)), store: store,
             logger: logger)
         let binding: any ConformanceBinding
         var options = SuiteOptions(concurrency: 8, caseTimeout: .seconds(12))

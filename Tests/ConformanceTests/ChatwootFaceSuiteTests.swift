@@ -14,7 +14,7 @@ struct ChatwootFaceSuiteTests {
         let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/chatwoot-capture/suite-\(UUID().uuidString).jsonl").path
         let mock = try await RunningMock.start(
-            config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 2), chatwootCapturePath: capture),
+            config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5), chatwootCapturePath: capture),
             store: store, logger: quietLogger)
         let binding = ChatwootBinding(
             account: ChatwootAccount(baseURL: mock.url, accountId: 1, inboxId: 1, userToken: "dev-token", botToken: "bot-token"),

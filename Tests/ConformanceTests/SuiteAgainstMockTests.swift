@@ -11,7 +11,7 @@ func withMock(defects: Set<Defect> = [], _ body: (RunningMock) async throws -> V
     let store = try SupportStore(path: nil, defects: defects)
     try store.apply(.defaultSeed)
     let mock = try await RunningMock.start(
-        config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 2)), store: store,
+        config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5)), store: store,
         logger: quietLogger)
     do {
         try await body(mock)

@@ -12,7 +12,7 @@ struct TestServer {
     var store: SupportStore { mock.store }
 
     static func start(
-        path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 2),
+        path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 5),
         rateLimit: Int? = nil
     ) async throws -> TestServer {
         let store = try SupportStore(path: path)
@@ -41,7 +41,7 @@ struct TestServer {
 
 /// Runs `body` against a fresh server and always stops it.
 func withServer(
-    path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 2),
+    path: String? = nil, retry: WebhookRetryPolicy = .init(baseDelay: 0.1, maxAttempts: 3, timeout: 5),
     rateLimit: Int? = nil, _ body: (TestServer) async throws -> Void
 ) async throws {
     let server = try await TestServer.start(path: path, retry: retry, rateLimit: rateLimit)
