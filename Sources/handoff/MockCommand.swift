@@ -43,10 +43,14 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(help: "List the defects --defect can switch on, and exit.")
     var listDefects = false
 
+    @Option(help: "Request journal entries kept per workspace, in memory; the oldest are dropped (GET /mock/v1/journal).")
+    var journalCapacity = RequestJournal.defaultCapacity
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard journalCapacity >= 1 else { throw ValidationError("--journal-capacity must be at least 1.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -65,7 +69,7 @@ struct MockCommand: AsyncParsableCommand {
         let seed = try loadSeed()
         let store: SupportStore
         do {
-            store = try SupportStore(path: inMemory ? nil : db, defects: defects)
+            store = try SupportStore(path: inMemory ? nil : db, defects: defects, journalCapacity: journalCapacity)
         } catch {
             throw ValidationError("cannot open the database '\(db)': \(error)")
         }
