@@ -18,6 +18,18 @@ public struct HTTPExchange: Sendable, Hashable {
     public var headers: [String: String] = [:]
     /// The response body as text.
     public var responseBody: String
+
+    /// Creates an exchange (the verifier makes them from journal entries, to show its evidence).
+    public init(
+        method: String, path: String, requestBody: String?, status: Int?, headers: [String: String] = [:], responseBody: String
+    ) {
+        self.method = method
+        self.path = path
+        self.requestBody = requestBody
+        self.status = status
+        self.headers = headers
+        self.responseBody = responseBody
+    }
 }
 
 /// A failed call: the server answered with a non-2xx status, or did not answer.

@@ -79,8 +79,30 @@ struct JournalController {
         let limit = try JSONIO.intParameter(request, context, "limit", default: 100, range: 1...store.journal.capacity)
         let page = store.journal.entries(workspace: workspace.id, matching: filter, limit: limit)
         let next = page.entries.last.map { String($0.seq) } ?? String(filter.afterSeq ?? 0)
-        return try JSONIO.response(
-            Listing(data: page.entries, next: next, dropped: page.dropped, held: page.held, capacity: store.journal.capacity))
+        let listing = Listing(data: page.entries, next: next, dropped: page.dropped, held: page.held, capacity: store.journal.capacity)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(listing))))
+    }
+
+    /// The journal's times carry microseconds (the rest of the API writes whole seconds): requests a
+    /// fraction of a millisecond apart must keep their order, so a verifier can tell sequential from concurrent.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Self.timestamp(date))
+        }
+        return encoder
+    }()
+
+    /// `2026-01-31T09:30:00.123456Z`.
+    static func timestamp(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let micros = min(999_999, Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded()))
+        let whole = Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle())
+        return String(whole.dropLast()) + "." + String(format: "%06d", micros) + "Z"
     }
 
     @Sendable func clear(_ request: Request, context: MockRequestContext) async throws -> Response {
