@@ -56,12 +56,13 @@ let package = Package(
             path: "MockServer",
             resources: [.embedInCode("OpenAPI/neutral-v1.yaml")]
         ),
-        // The conformance suite: reaches every target only over HTTP through a binding.
+        // The conformance suite and the connector verifier: reach every target only over HTTP.
         .target(
             name: "Conformance",
             dependencies: [
                 "HandoffContract",
                 "HandoffClient",
+                "HandoffRouting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,7 +127,9 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: [
                 "Conformance",
+                "HandoffClient",
                 "HandoffContract",
+                "HandoffRouting",
                 "HandoffDemo",
                 "MockServer",
                 .product(name: "Logging", package: "swift-log"),

@@ -30,6 +30,7 @@ func buildRouter(
     let router = Router(context: MockRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
+    router.middlewares.add(JournalMiddleware(store: store))
     router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))
 
     MetaController().register(router, routes)
@@ -64,6 +65,7 @@ func buildRouter(
     AgentActionsController(store: store).register(authenticated, routes)
     DeliveriesController(store: store).register(authenticated, routes)
     FaultsController(faults: faults).register(authenticated, routes)
+    JournalController(store: store).register(authenticated, routes)
 
     return router
 }

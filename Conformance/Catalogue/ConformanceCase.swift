@@ -27,6 +27,8 @@ public enum Profile: String, Sendable, Codable, CaseIterable {
     case security
     /// Chatwoot-specific fidelity rules.
     case chatwoot
+    /// A connector's own handoff flow, read from the mock's journal (`handoff verify`).
+    case consumer
 }
 
 /// What a case needs from the target beyond the ``SupportSystem`` binding.

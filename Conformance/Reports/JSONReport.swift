@@ -25,8 +25,8 @@ public enum JSONReport {
     }
 
     struct Report: Encodable {
-        var suite = "handoff conform"
-        var suiteVersion = Catalogue.version
+        var suite: String
+        var suiteVersion: String
         var binding: String
         var target: String
         var date: Date
@@ -65,7 +65,7 @@ public enum JSONReport {
                 })
         }
         let report = Report(
-            binding: summary.binding, target: summary.target, date: date, conforms: summary.conforms, passed: summary.passed,
+            suite: summary.suite, suiteVersion: summary.suiteVersion, binding: summary.binding, target: summary.target, date: date, conforms: summary.conforms, passed: summary.passed,
             failed: summary.failed, skipped: summary.skipped, expectedFailures: summary.expectedFailures,
             durationMs: milliseconds(summary.duration), cases: cases)
         let encoder = JSONEncoder()

@@ -7,7 +7,7 @@ public enum JUnitReport {
     public static func render(_ summary: RunSummary) -> String {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         let total = summary.results.count
-        xml += #"<testsuites name="handoff conform" tests="\#(total)" failures="\#(summary.failed)" skipped="\#(summary.skipped + summary.expectedFailures)" time="\#(seconds(summary.duration))">"# + "\n"
+        xml += #"<testsuites name="\#(escape(summary.suite))" tests="\#(total)" failures="\#(summary.failed)" skipped="\#(summary.skipped + summary.expectedFailures)" time="\#(seconds(summary.duration))">"# + "\n"
         for profile in Profile.allCases {
             let results = summary.results.filter { $0.testCase.profile == profile }
             if results.isEmpty { continue }

@@ -7,10 +7,11 @@ public enum MarkdownReport {
     /// The Markdown document.
     public static func render(_ summary: RunSummary, date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
-        var md = "# HandoffKit conformance report\n\n"
+        let consumer = summary.suite == ConsumerVerifier.suiteName
+        var md = consumer ? "# HandoffKit connector verification report\n\n" : "# HandoffKit conformance report\n\n"
         md += "| | |\n| --- | --- |\n"
         md += "| Target | `\(summary.target)` |\n| Binding | `\(summary.binding)` |\n"
-        md += "| Suite | handoff conform \(Catalogue.version) |\n| Date | \(formatter.string(from: date)) |\n"
+        md += "| Suite | \(summary.suite) \(summary.suiteVersion) |\n| Date | \(formatter.string(from: date)) |\n"
         md += "| Verdict | **\(summary.conforms ? "CONFORMS" : "DOES NOT CONFORM")** (no MUST case may fail) |\n"
         md += "| Result | \(summary.closingLine); \(summary.expectedFailures) expected failures |\n\n"
         md += "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | skipped | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"

@@ -27,6 +27,13 @@ public enum CaseOutcome: Sendable {
 
 /// A case and how it ended.
 public struct CaseResult: Sendable {
+    /// Creates a result.
+    public init(testCase: ConformanceCase, outcome: CaseOutcome, duration: Duration) {
+        self.testCase = testCase
+        self.outcome = outcome
+        self.duration = duration
+    }
+
     /// The case.
     public let testCase: ConformanceCase
     /// Its outcome.
@@ -45,6 +52,10 @@ public struct RunSummary: Sendable {
     public let target: String
     /// Wall time of the run.
     public let duration: Duration
+    /// The suite that ran: `handoff conform` or `handoff verify`.
+    public var suite: String = "handoff conform"
+    /// That suite's version.
+    public var suiteVersion: String = Catalogue.version
 
     /// Cases that passed, including unexpected passes.
     public var passed: Int { results.filter { if case .passed = $0.outcome { true } else if case .unexpectedPass = $0.outcome { true } else { false } }.count }

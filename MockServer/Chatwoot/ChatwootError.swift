@@ -49,4 +49,12 @@ enum ChatwootPrincipal: Sendable, Hashable {
     case bot(id: Int64)
 
     var isBot: Bool { if case .bot = self { true } else { false } }
+
+    /// The caller as the request journal names it: `bot`, `agent` or `administrator`.
+    var journalName: String {
+        switch self {
+        case .bot: "bot"
+        case .user(_, let role): role
+        }
+    }
 }

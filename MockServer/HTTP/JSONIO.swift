@@ -17,6 +17,7 @@ enum JSONIO {
             throw APIError(.badRequest, code: "invalid_json", detail: "A JSON body is required.")
         }
         let data = Data(buffer: buffer)
+        context.journalTicket?.record(body: data)
         if containsEscapedNUL(data) {
             throw APIError.invalidField("(body)", "strings must not contain NUL characters (\\u0000)")
         }

@@ -6,13 +6,19 @@ public struct MockRequestContext: RequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The workspace the bearer token belongs to; nil before authentication.
-    public var workspace: Workspace?
+    public var workspace: Workspace? {
+        didSet { journalTicket?.workspace = workspace }
+    }
     /// Largest request body accepted; larger ones get 413 `payload_too_large`. Default 1 MiB.
     public var maxUploadSize: Int
     /// Whether malformed query parameters are ignored (only under the `ignore-bad-query` defect).
     var lenientQuery = false
     /// Who calls the Chatwoot face (set by its authenticator).
-    var chatwootPrincipal: ChatwootPrincipal?
+    var chatwootPrincipal: ChatwootPrincipal? {
+        didSet { journalTicket?.caller = chatwootPrincipal?.journalName }
+    }
+    /// Where this request's handlers leave what the request journal records; nil when it is not journaled.
+    var journalTicket: JournalTicket?
     /// Only under the `cw-no-bot-whitelist` defect: bots may call everything.
     var chatwootWhitelistOff = false
 

@@ -5,6 +5,13 @@ import HandoffContract
 /// A delivery that is due, with all the dispatcher needs to send it.
 struct DueDelivery: Sendable {
     var id: Int64
+    /// The workspace whose journal records the attempt.
+    var workspaceId: Int64
+    var webhookId: Int64
+    /// The neutral event, or nil for a Chatwoot one.
+    var eventId: Int64?
+    /// The conversation concerned (row id), when known.
+    var conversationId: Int64?
     var attempts: Int
     var url: String
     var secret: String
@@ -14,8 +21,6 @@ struct DueDelivery: Sendable {
     var eventName: String
     /// The raw JSON body.
     var body: [UInt8]
-    /// The workspace it belongs to.
-    var workspaceId: Int64
 }
 
 extension SupportStore {
@@ -83,7 +88,9 @@ extension SupportStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, w.url, w.secret, w.kind, w.workspace_id AS webhook_workspace, e.*
+                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, d.webhook_id,
+                        d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
+                        w.kind, e.*
                     FROM deliveries d
                     JOIN webhooks w ON w.id = d.webhook_id
                     LEFT JOIN events e ON e.id = d.event_id
@@ -94,13 +101,16 @@ extension SupportStore {
                 let kind: String = row["kind"]
                 if let raw: String = row["raw_payload"] {
                     return DueDelivery(
-                        id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
-                        eventName: row["event_name"] ?? "", body: Array(raw.utf8), workspaceId: row["webhook_workspace"])
+                        id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
+                        eventId: nil, conversationId: row["delivery_conversation"], attempts: row["attempts"],
+                        url: row["url"], secret: row["secret"], kind: kind, eventName: row["event_name"] ?? "",
+                        body: Array(raw.utf8))
                 }
                 guard let event = Self.event(row), let body = try? Rows.encoder.encode(event) else { return nil }
                 return DueDelivery(
-                    id: row["delivery_id"], attempts: row["attempts"], url: row["url"], secret: row["secret"], kind: kind,
-                    eventName: event.type.rawValue, body: Array(body), workspaceId: row["webhook_workspace"])
+                    id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
+                    eventId: row["id"], conversationId: row["conversation_id"], attempts: row["attempts"], url: row["url"],
+                    secret: row["secret"], kind: kind, eventName: event.type.rawValue, body: Array(body))
             }
             let next = try Double.fetchOne(
                 db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",

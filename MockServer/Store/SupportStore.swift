@@ -17,11 +17,15 @@ public final class SupportStore: Sendable {
     let tokenCache = Mutex<[String: Workspace]>([:])
     /// Rules broken on purpose (`--defect`); empty in normal use.
     public let defects: Set<Defect>
+    /// Every request, webhook attempt and scripted-agent action per workspace, in memory (not persisted).
+    public let journal: RequestJournal
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
-    /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof).
-    public init(path: String?, defects: Set<Defect> = []) throws {
+    /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof);
+    /// `journalCapacity` bounds each workspace's request journal (default 10,000 entries).
+    public init(path: String?, defects: Set<Defect> = [], journalCapacity: Int = RequestJournal.defaultCapacity) throws {
         self.defects = defects
+        self.journal = RequestJournal(capacity: journalCapacity)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)

@@ -129,6 +129,8 @@ final class WebhookDispatcher: Service {
         request.body = .bytes(ByteBuffer(bytes: body))
         var status: Int?
         var failure: String?
+        let startedAt = Date()
+        let started = ContinuousClock.now
         if faults.failWebhook(delivery.workspaceId) {
             failure = "injected fault: delivery not sent"
         } else {
@@ -159,5 +161,28 @@ final class WebhookDispatcher: Service {
         } catch {
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
         }
+        journal(delivery, attempt: attempts, status: status, failure: failure, delivered: delivered, retrying: retryAt != nil,
+                startedAt: startedAt, elapsed: ContinuousClock.now - started)
+    }
+
+    /// Records the attempt in the workspace's request journal.
+    private func journal(
+        _ delivery: DueDelivery, attempt: Int, status: Int?, failure: String?, delivered: Bool, retrying: Bool, startedAt: Date,
+        elapsed: Duration
+    ) {
+        let outcome = delivered ? "delivered" : (retrying ? "retrying" : "failed")
+        let deliveryId = EntityKind.delivery.id(delivery.id)
+        let url = URL(string: delivery.url)
+        let answer = status.map { "HTTP \($0)" } ?? "no answer"
+        let entry = JournalEntry(
+            time: startedAt, kind: .webhook, face: delivery.kind == "neutral" ? .neutral : .chatwoot, method: "POST",
+            path: url?.path.isEmpty == false ? url!.path : "/", status: status, durationMs: JournalMiddleware.milliseconds(elapsed),
+            conversationId: delivery.conversationId.map(EntityKind.conversation.id), error: failure,
+            webhook: JournalWebhookAttempt(
+                deliveryId: deliveryId, webhookId: EntityKind.webhook.id(delivery.webhookId), event: delivery.eventName,
+                eventId: delivery.eventId.map(EntityKind.event.id), url: delivery.url, attempt: attempt, outcome: outcome,
+                error: failure),
+            summary: "webhook \(delivery.eventName) \(deliveryId) attempt \(attempt) to \(delivery.url) → \(answer): \(outcome)")
+        store.journal.append(entry, workspace: delivery.workspaceId)
     }
 }

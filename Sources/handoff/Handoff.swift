@@ -11,7 +11,8 @@ struct Handoff: AsyncParsableCommand {
 
             Then run `handoff mock` and point your bot at http://127.0.0.1:3000 (neutral API, token dev-token; \
             Chatwoot API under /api/v1, account 1, inbox 1, api_access_token bot-token for the bot).
-            Certify a target with `handoff conform --target URL`; explain a routing decision with `handoff route`.
+            Certify a target with `handoff conform --target URL`; check a connector's own handoff flow with \
+            `handoff verify --target URL`; explain a routing decision with `handoff route`.
             """,
-        subcommands: [MockCommand.self, ConformCommand.self, RouteCommand.self, DemoCommand.self])
+        subcommands: [MockCommand.self, ConformCommand.self, VerifyCommand.self, RouteCommand.self, DemoCommand.self])
 }

@@ -64,6 +64,9 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fault draws, so a run replays exactly.")
     var faultSeed: UInt64 = 1
 
+    @Option(help: "Request journal entries kept per workspace, in memory; the oldest are dropped (GET /mock/v1/journal).")
+    var journalCapacity = RequestJournal.defaultCapacity
+
     @OptionGroup var logging: LoggingOptions
 
     var faults: FaultPlan {
@@ -76,6 +79,7 @@ struct MockCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         if let (field, reason) = faults.problem { throw ValidationError("fault \(field) \(reason).") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
+        guard journalCapacity >= 1 else { throw ValidationError("--journal-capacity must be at least 1.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -94,7 +98,7 @@ struct MockCommand: AsyncParsableCommand {
         let seed = try loadSeed()
         let store: SupportStore
         do {
-            store = try SupportStore(path: inMemory ? nil : db, defects: defects)
+            store = try SupportStore(path: inMemory ? nil : db, defects: defects, journalCapacity: journalCapacity)
         } catch {
             throw ValidationError("cannot open the database '\(db)': \(error)")
         }

@@ -68,6 +68,9 @@ struct IsolationTests {
                 "GET /mock/v1/deliveries": .list(query: ""),
                 "GET /mock/v1/faults": .own("reads the caller's workspace's plan"),
                 "PUT /mock/v1/faults": .own("sets the caller's workspace's plan"),
+                "GET /mock/v1/journal": .own("the caller's own journal; it holds these probes, ids included"),
+                "DELETE /mock/v1/journal": .own("clears the caller's workspace's journal"),
+                "POST /mock/v1/journal/verify": .own("counts in the caller's workspace's journal"),
             ]
             let owned = [user.id, conversation.id, other.1.id, team.id, webhook.id, delivery]
 

@@ -1,0 +1,122 @@
+import Foundation
+import HandoffContract
+import HandoffRouting
+
+/// What to verify and how strictly.
+public struct VerifyOptions: Sendable {
+    /// The workspace the token must belong to, when given (guards against reading the wrong journal).
+    public var workspace: String?
+    /// The routing rules the transfers must follow; nil skips CON-005.
+    public var rules: RoutingRules?
+    /// Read only journal entries after this `seq` (0 reads everything kept).
+    public var since: Int
+    /// Longest acceptable time to acknowledge a webhook. Default 2 s (the mock itself gives up after 5 s).
+    public var ackWithin: Duration
+    /// Run only cases whose id matches one of these globs; empty runs all.
+    public var only: [String]
+
+    /// Creates options.
+    public init(
+        workspace: String? = nil, rules: RoutingRules? = nil, since: Int = 0, ackWithin: Duration = .seconds(2),
+        only: [String] = []
+    ) {
+        self.workspace = workspace
+        self.rules = rules
+        self.since = since
+        self.ackWithin = ackWithin
+        self.only = only
+    }
+}
+
+/// The verifier could not start: the target or the workspace is not what was asked for.
+public struct VerifyError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var description: String
+}
+
+/// Verifies a connector's own handoff flow after it ran against the mock: reads the workspace's request
+/// journal over HTTP (`GET /mock/v1/journal`) and the conversations it names, and checks the contract
+/// from the client's side with the ``ConsumerCatalogue`` cases (`CON-001`…).
+public struct ConsumerVerifier: Sendable {
+    /// The suite's name in reports.
+    public static let suiteName = "handoff verify"
+    /// The suite's version; bump it when cases change.
+    public static let version = "1.0.0"
+
+    /// Base URL of the mock.
+    public let target: String
+    /// How to read it.
+    public let reader: JournalReader
+    /// What to verify.
+    public let options: VerifyOptions
+
+    /// Creates a verifier for a mock and a workspace token.
+    public init(target: String, token: String, options: VerifyOptions = .init()) {
+        self.target = target
+        self.reader = JournalReader(target: target, token: token)
+        self.options = options
+    }
+
+    /// What a verification found.
+    public struct Outcome: Sendable {
+        /// Per case, in catalogue order, and the closing line.
+        public var summary: RunSummary
+        /// What the verifier read.
+        public var trace: HandoffTrace
+        /// Things to know that are no case's verdict (entries dropped from the journal, say).
+        public var notes: [String]
+    }
+
+    /// Reads the journal and runs the cases; `progress` hears each result.
+    public func run(progress: @Sendable (CaseResult) -> Void = { _ in }) async throws -> Outcome {
+        let started = ContinuousClock.now
+        let workspace: String
+        do {
+            workspace = try await reader.workspaceName()
+        } catch {
+            throw VerifyError(
+                description: "cannot read the workspace of this token at \(target) (is it the mock, and the token known?): \(error)")
+        }
+        if let wanted = options.workspace, wanted != workspace {
+            throw VerifyError(description: "the token belongs to workspace '\(workspace)', not '\(wanted)'")
+        }
+        let (records, dropped) = try await reader.journal(since: options.since)
+        var trace = HandoffTrace(records: records)
+        for index in trace.conversations.indices {
+            let final = try? await reader.conversation(trace.conversations[index].id)
+            trace.conversations[index].final = final
+            if trace.conversations[index].userId == nil { trace.conversations[index].userId = final?.userId }
+        }
+        let evidence = ConsumerEvidence(
+            trace: trace, teams: (try? await reader.teams()) ?? [], router: options.rules.map(Router.init(rules:)),
+            ackWithin: options.ackWithin)
+        var notes = ["workspace '\(workspace)': \(records.count) journal entries, \(trace.conversations.count) conversations"]
+        if dropped > 0 {
+            notes.append(
+                "the mock dropped \(dropped) older journal entries (its journal was full): the verdicts see only the rest; "
+                    + "raise handoff mock --journal-capacity or DELETE /mock/v1/journal before the run")
+        }
+        var results: [CaseResult] = []
+        for consumerCase in ConsumerCatalogue.all where options.only.isEmpty || options.only.contains(where: { Glob.matches($0, consumerCase.id) }) {
+            let caseStarted = ContinuousClock.now
+            let outcome: CaseOutcome
+            do {
+                try consumerCase.check(evidence)
+                outcome = .passed
+            } catch let skip as CaseSkip {
+                outcome = .skipped(reason: skip.reason)
+            } catch let failure as CaseFailure {
+                outcome = .failed(message: failure.message, exchanges: failure.exchanges)
+            } catch {
+                outcome = .failed(message: "unexpected error: \(error)", exchanges: [])
+            }
+            let result = CaseResult(testCase: consumerCase.reportCase, outcome: outcome, duration: ContinuousClock.now - caseStarted)
+            results.append(result)
+            progress(result)
+        }
+        var summary = RunSummary(results: results, binding: "journal", target: target, duration: ContinuousClock.now - started)
+        summary.suite = Self.suiteName
+        summary.suiteVersion = Self.version
+        return Outcome(summary: summary, trace: trace, notes: notes)
+    }
+}

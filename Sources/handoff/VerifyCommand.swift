@@ -1,0 +1,97 @@
+import ArgumentParser
+import Conformance
+import Foundation
+import HandoffRouting
+
+/// `handoff verify`: check a connector's own handoff flow from the mock's journal.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a connector's handoff flow from the client's side, from the mock's request journal.",
+        discussion: """
+            Run your connector's handoff against `handoff mock`, then point `handoff verify` at the same mock.
+            It reads the workspace's request journal (GET /mock/v1/journal) and checks what the connector did:
+
+              CON-001  the user was created or found before its conversation
+              CON-002  the transcript was mirrored before the transfer, one message at a time, in order
+              CON-003  mirrored messages were never duplicated, retries included
+              CON-004  the transfer named a team that exists
+              CON-005  the transfer went to the team the routing rules pick (with --rules)
+              CON-006  no public bot message after the transfer (a refused attempt counts)
+              CON-007  webhooks were acknowledged with a 2xx in time
+              CON-008  a bot-side close ended the conversation on the support side
+              CON-009  the user's next contact opened a new conversation
+              CON-010  mirrored messages carry a clientMessageId or Idempotency-Key (SHOULD)
+
+            Example:   handoff mock --in-memory &
+                       python3 examples/connectors/handoff_connector.py --mock http://127.0.0.1:3000
+                       handoff verify --target http://127.0.0.1:3000 --rules examples/routing.yaml
+
+            Exits 0 when no MUST case failed. The journal lives in memory: verify before restarting the mock;
+            DELETE /mock/v1/journal (or --since SEQ) to look at one run only.
+            """)
+
+    @Option(help: "Base URL of the mock the connector ran against, e.g. http://127.0.0.1:3000.")
+    var target: String
+
+    @Option(help: "Bearer token of the workspace the connector used.")
+    var token = "dev-token"
+
+    @Option(help: "The workspace the token must belong to (a guard against reading the wrong journal).")
+    var workspace: String?
+
+    @Option(help: "Routing rules file: the transfer must go to the team these rules pick (CON-005).")
+    var rules: String?
+
+    @Option(help: "Read only journal entries after this seq.")
+    var since = 0
+
+    @Option(help: "Milliseconds within which the connector must acknowledge a webhook.")
+    var ackWithin = 2000
+
+    @Option(name: .customLong("only"), help: "Run only cases whose id matches this glob (repeatable), e.g. 'CON-00[1-3]'.")
+    var only: [String] = []
+
+    @Option(help: "Write a JUnit XML report here.")
+    var junit: String?
+
+    @Option(help: "Write a JSON report here.")
+    var json: String?
+
+    @Option(help: "Write the Markdown report here.")
+    var report: String?
+
+    func validate() throws {
+        guard let url = URL(string: target), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--target must be an http(s) URL, e.g. http://127.0.0.1:3000 (got '\(target)').")
+        }
+        guard since >= 0 else { throw ValidationError("--since must not be negative.") }
+        guard ackWithin >= 1 else { throw ValidationError("--ack-within must be at least 1 millisecond.") }
+    }
+
+    func run() async throws {
+        var routing: RoutingRules?
+        if let rules {
+            do {
+                routing = try RulesLoader.load(contentsOfFile: rules)
+            } catch {
+                throw ValidationError("\(rules): \(error)")
+            }
+        }
+        let options = VerifyOptions(
+            workspace: workspace, rules: routing, since: since, ackWithin: .milliseconds(ackWithin), only: only)
+        say("handoff verify \(ConsumerVerifier.version): the connector's handoff flow, from the journal of \(target)")
+        let outcome: ConsumerVerifier.Outcome
+        do {
+            outcome = try await ConsumerVerifier(target: target, token: token, options: options).run { say(ConsoleReport.line($0)) }
+        } catch let error as VerifyError {
+            warn("handoff verify: \(error)")
+            throw ExitCode(2)
+        }
+        for note in outcome.notes { say("note: \(note)") }
+        say(ConsoleReport.summary(outcome.summary))
+        let written = try ReportFiles(junit: junit, json: json, markdown: report).write(outcome.summary)
+        if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
+        if !outcome.summary.conforms { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import HandoffClient
+import HandoffContract
+@testable import MockServer
+import NIOHTTP1
+import Testing
+
+/// The request journal: every request on either face and every webhook attempt, bounded, filtered, verified.
+@Suite("Request journal")
+struct JournalTests {
+    /// The journal's entries as JSON objects.
+    static func entries(_ server: TestServer, _ query: String = "") async throws -> (entries: [[String: Any]], page: [String: Any]) {
+        let response = try await server.http().send(.GET, "/mock/v1/journal?limit=1000\(query.isEmpty ? "" : "&" + query)")
+        #expect(response.status == 200, "\(response.responseBody)")
+        let page = json(response)
+        return (page["data"] as? [[String: Any]] ?? [], page)
+    }
+
+    static func verify(_ server: TestServer, _ body: String) async throws -> (status: Int, body: [String: Any]) {
+        let response = try await server.http().send(.POST, "/mock/v1/journal/verify", text: body)
+        return (response.status ?? 0, json(response))
+    }
+
+    @Test("requests on the neutral, Chatwoot and control faces are journaled with status, route and what changed")
+    func bothFaces() async throws {
+        try await withServer { server in
+            let (user, conversation) = try await server.conversation("journal")
+            _ = try await server.support.post(.init(author: .user, text: "hello", clientMessageId: "m-1"), to: conversation.id)
+            _ = try await server.support.post(.init(author: .user, text: "hello", clientMessageId: "m-1"), to: conversation.id)
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            let refused = try await server.http().send(
+                .POST, "/v1/conversations/\(conversation.id)/messages", text: #"{"author":"bot","text":"still here"}"#)
+            #expect(refused.status == 409)
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            let chatwoot = ChatwootFaceTests.Chatwoot(server, token: "bot-token")
+            let (status, _) = try await chatwoot.call(
+                .POST, "/conversations/\(conversation.number)/messages", #"{"content":"from chatwoot","message_type":"incoming"}"#)
+            #expect(status == 200)
+
+            let (entries, page) = try await Self.entries(server)
+            #expect(page["persisted"] as? Bool == false && page["dropped"] as? Int == 0)
+            let userPost = try #require(entries.first { $0["path"] as? String == "/v1/users" })
+            #expect(userPost["face"] as? String == "neutral" && userPost["status"] as? Int == 201)
+            #expect((userPost["changes"] as? [[String: Any]])?.first?["id"] as? String == user.id)
+
+            let messages = entries.filter { $0["route"] as? String == "/v1/conversations/{id}/messages" && $0["method"] as? String == "POST" }
+            #expect(messages.map { $0["status"] as? Int } == [201, 200, 409])
+            #expect(messages.allSatisfy { $0["conversationId"] as? String == conversation.id })
+            #expect((messages[1]["changes"] as? [[String: Any]])?.first?["action"] as? String == "found")
+            #expect((messages[0]["request"] as? [String: Any])?["clientMessageId"] as? String == "m-1")
+            #expect(messages[2]["error"] as? String == "bot_silenced")
+            #expect((messages[2]["request"] as? [String: Any])?["author"] as? String == "bot")
+
+            let transfer = try #require(entries.first { ($0["path"] as? String)?.hasSuffix("/transfer") == true })
+            #expect((transfer["response"] as? [String: Any])?["state"] as? String == "queued")
+            #expect(((transfer["response"] as? [String: Any])?["team"] as? [String: Any])?["name"] as? String == "Billing")
+
+            let accept = try #require(entries.first { ($0["path"] as? String)?.hasSuffix("/accept") == true })
+            #expect(accept["face"] as? String == "control")
+
+            let incoming = try #require(entries.first { $0["face"] as? String == "chatwoot" })
+            #expect(incoming["conversationId"] as? String == conversation.id)
+            #expect(incoming["caller"] as? String == "bot")
+            #expect((incoming["changes"] as? [[String: Any]])?.first?["entity"] as? String == "message")
+
+            let seqs = entries.compactMap { $0["seq"] as? Int }
+            #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
+            // Reading the journal is not journaled.
+            let again = try await Self.entries(server)
+            #expect(again.entries.count == entries.count)
+        }
+    }
+
+    @Test("filters: face, method, path glob and regex, status class, since, conversation")
+    func filters() async throws {
+        try await withServer { server in
+            let (_, conversation) = try await server.conversation("filters")
+            for index in 1...3 {
+                _ = try await server.support.post(.init(author: .user, text: "m\(index)"), to: conversation.id)
+            }
+            _ = try await server.http().send(.GET, "/v1/conversations/cnv_999999")
+            let all = try await Self.entries(server)
+            #expect(try await Self.entries(server, "face=neutral&method=post&path=/v1/conversations/*/messages").entries.count == 3)
+            #expect(try await Self.entries(server, "path=%5E/v1/conversations/cnv_%5B0-9%5D%2B/messages$").entries.count == 3)
+            #expect(try await Self.entries(server, "path=/v1/**").entries.count == all.entries.count)
+            #expect(try await Self.entries(server, "status=4xx").entries.count == 1)
+            #expect(try await Self.entries(server, "status=404").entries.first?["error"] as? String == "not_found")
+            #expect(try await Self.entries(server, "conversationId=\(conversation.id)").entries.count == 4)  // the open and 3 posts
+            let since = try #require(all.entries.first?["seq"] as? Int)
+            #expect(try await Self.entries(server, "since=\(since)").entries.count == all.entries.count - 1)
+            #expect(try await Self.entries(server, "face=control").entries.isEmpty)
+            for bad in ["face=web", "status=abc", "since=yesterday", "path=%5E(", "kind=nope", "limit=0"] {
+                let response = try await server.http().send(.GET, "/mock/v1/journal?\(bad)")
+                #expect(response.status == 400, "\(bad): \(response.responseBody)")
+                #expect(json(response)["code"] as? String == "invalid_parameter")
+            }
+        }
+    }
+
+    @Test("verify: was it called exactly, at least, at most N times")
+    func verify() async throws {
+        try await withServer { server in
+            let (_, conversation) = try await server.conversation("verify")
+            _ = try await server.support.post(.init(author: .user, text: "one"), to: conversation.id)
+            _ = try await server.support.post(.init(author: .user, text: "two"), to: conversation.id)
+            let exactly = try await Self.verify(server, #"{"method":"POST","path":"/v1/conversations/*/messages","count":2}"#)
+            #expect(exactly.status == 200 && exactly.body["ok"] as? Bool == true && exactly.body["matched"] as? Int == 2)
+            #expect(exactly.body["expected"] as? String == "exactly 2")
+            let tooFew = try await Self.verify(server, #"{"method":"POST","path":"/v1/users","atLeast":2}"#)
+            #expect(tooFew.body["ok"] as? Bool == false && tooFew.body["matched"] as? Int == 1)
+            let regex = try await Self.verify(server, #"{"path":"^/v1/conversations$","face":"neutral","atMost":1,"status":"2xx"}"#)
+            #expect(regex.body["ok"] as? Bool == true && regex.body["matched"] as? Int == 1)
+            let never = try await Self.verify(server, #"{"method":"POST","path":"/v1/conversations/*/close","count":0}"#)
+            #expect(never.body["ok"] as? Bool == true)
+            for bad in [
+                #"{"path":"/v1/users"}"#, #"{"path":"/v1/users","count":1,"atLeast":1}"#, #"{"path":"/v1/users","count":-1}"#,
+                #"{"count":1}"#, #"{"path":"^(","count":1}"#, #"{"path":"/v1/users","face":"web","count":1}"#,
+                #"{"path":"/v1/users","atLeast":3,"atMost":1}"#,
+            ] {
+                let (status, body) = try await Self.verify(server, bad)
+                #expect(status == 422, "\(bad)")
+                #expect(body["code"] as? String == "validation_failed")
+            }
+        }
+    }
+
+    @Test("webhook delivery attempts are journaled with their outcome")
+    func webhookAttempts() async throws {
+        let receiver = try await WebhookReceiver.start(failFirst: 1)
+        try await withServer { server in
+            _ = try await server.support.subscribeWebhook(url: receiver.url, secret: "s")
+            let (_, conversation) = try await server.conversation("hooks")
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            _ = await receiver.waitFor(2)
+            var hooks: [[String: Any]] = []
+            for _ in 0..<100 {
+                hooks = try await Self.entries(server, "kind=webhook").entries
+                if hooks.count >= 2 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(hooks.count == 2)
+            let outcomes = hooks.compactMap { ($0["webhook"] as? [String: Any])?["outcome"] as? String }
+            #expect(outcomes == ["retrying", "delivered"])
+            #expect(hooks.map { $0["status"] as? Int } == [500, 200])
+            #expect(hooks.allSatisfy { $0["conversationId"] as? String == conversation.id && $0["path"] as? String == "/hook" })
+            #expect(hooks.compactMap { ($0["webhook"] as? [String: Any])?["event"] as? String } == ["conversation.assigned", "conversation.assigned"])
+        }
+        await receiver.stop()
+    }
+
+    @Test("bounded: the oldest entries are dropped and counted; clearing keeps the sequence")
+    func bounded() async throws {
+        let journal = RequestJournal(capacity: 3)
+        for index in 1...5 {
+            journal.append(
+                JournalEntry(time: Date(), kind: .request, face: .neutral, method: "GET", path: "/v1/teams/\(index)", status: 200,
+                    durationMs: 1, summary: "\(index)"), workspace: 1)
+        }
+        let page = journal.entries(workspace: 1)
+        #expect(page.entries.map(\.seq) == [3, 4, 5] && page.dropped == 2 && page.held == 3)
+        #expect(journal.entries(workspace: 2).entries.isEmpty)
+        #expect(journal.count(workspace: 1, matching: JournalFilter(path: try PathPattern("/v1/teams/*"))) == 3)
+        journal.clear(workspace: 1)
+        let seq = journal.append(
+            JournalEntry(time: Date(), kind: .request, face: .neutral, method: "GET", path: "/", status: 200, durationMs: 1, summary: ""),
+            workspace: 1)
+        #expect(seq == 6 && journal.dropped(workspace: 1) == 0)
+    }
+
+    @Test("path globs: * within a segment, ** across, ? one character", arguments: [
+        ("/v1/conversations/*/messages", "/v1/conversations/cnv_1/messages", true),
+        ("/v1/conversations/*/messages", "/v1/conversations/a/b/messages", false),
+        ("/v1/**", "/v1/conversations/cnv_1/messages", true),
+        ("/v1/users", "/v1/users/usr_1", false),
+        ("/v1/users/usr_?", "/v1/users/usr_1", true),
+        ("^/api/v1/accounts/[0-9]+/contacts", "/api/v1/accounts/1/contacts/4", true),
+        ("^/api/v1/accounts/[0-9]+/contacts$", "/api/v1/accounts/1/contacts/4", false),
+    ])
+    func globs(pattern: String, path: String, matches: Bool) throws {
+        #expect(try PathPattern(pattern).matches(path) == matches)
+    }
+}
