@@ -223,8 +223,15 @@ extension SupportStore {
 
     func conversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation? {
         guard let number = EntityKind.conversation.number(from: id) else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?\(scope(workspace))", arguments: [number])
-            .map(Rows.conversation)
+        if has(.leakAcrossWorkspaces) {
+            return try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [number])
+                .map(Rows.conversation)
+        }
+        // On every conversation route: a cached statement skips SQLite's (and GRDB's) prepare.
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ? AND workspace_id = ?"),
+            arguments: [number, workspace.id]
+        ).map(Rows.conversation)
     }
 
     func requireConversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation {

@@ -16,7 +16,7 @@ extension SupportStore {
             let clientMessageId = has(.duplicateRetriedMessage) ? nil : new.clientMessageId
             if let key = clientMessageId,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM messages WHERE conversation_id = ? AND client_message_id = ?",
+                    db.cachedStatement(sql: "SELECT * FROM messages WHERE conversation_id = ? AND client_message_id = ?"),
                     arguments: [conversationNumber, key])
             {
                 let existing = Rows.message(row)
@@ -25,8 +25,9 @@ extension SupportStore {
                 return (existing, false)
             }
             try checkRules(new.author, visibility, conversation.state)
+            // The hot path of the mock: cached statements skip the prepare on every message.
             var seq = try Int.fetchOne(
-                db, sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+                db.cachedStatement(sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
                 arguments: [conversationNumber])!
             if has(.descendingSeq) { seq = -seq }
             if has(.loseMessages) && seq % 10 == 0 {
@@ -36,12 +37,13 @@ extension SupportStore {
                     clientMessageId: clientMessageId, createdAt: Date())
                 return (phantom, true)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO messages
                         (conversation_id, seq, author, visibility, text, choices, agent_id, client_message_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     conversationNumber, seq, new.author.rawValue, visibility.rawValue, new.text,
                     has(.dropChoices) ? nil : new.choices.map(Rows.json), agentId.flatMap(EntityKind.agent.number(from:)),
@@ -49,7 +51,8 @@ extension SupportStore {
                     now(),
                 ])
             let messageId = db.lastInsertedRowID
-            let message = Rows.message(try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!)
+            let message = Rows.message(
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [messageId])!)
             try chatwootMessageCreated(db, workspace, messageId: messageId)
             if MessageRules.isDeliveredToBot(author: new.author, visibility: visibility)
                 || (has(.echoBotMessages) && new.author != .agent && visibility == .public)
@@ -90,7 +93,7 @@ extension SupportStore {
             let order = has(.reorderMessages) ? "DESC" : ""
             let floor = has(.descendingSeq) ? Int(Int32.min) : after
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq \(order) LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq \(order) LIMIT ?"),
                 arguments: [EntityKind.conversation.number(from: conversation.id), floor, limit]
             ).map(Rows.message)
         }

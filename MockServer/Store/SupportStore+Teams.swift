@@ -45,7 +45,7 @@ extension SupportStore {
 
     func teams(_ db: Database, _ workspace: Workspace) throws -> [Team] {
         try Row.fetchAll(
-            db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? ORDER BY t.id",
+            db.cachedStatement(sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? ORDER BY t.id"),
             arguments: [workspace.id]
         ).map(Rows.team)
     }

@@ -1,0 +1,76 @@
+# Helpers shared by the bench scripts (sourced, not run).
+# All servers listen on 127.0.0.1; every loop is bounded.
+
+HANDOFF=${HANDOFF:-.build/release/handoff}
+BENCH_VENV=${BENCH_VENV:-.build-bench-venv}
+PACT=${PACT:-$BENCH_VENV/bin/pact}
+AUTH="Authorization: Bearer dev-token"
+
+# Installs wrk and hyperfine (Debian) and the Pact CLI (PyPI, in a venv) when missing.
+bench_tools() {
+  local need=()
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v hyperfine >/dev/null || need+=(hyperfine)
+  command -v sqlite3 >/dev/null || need+=(sqlite3)
+  command -v curl >/dev/null || need+=(curl)
+  if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  fi
+  if [ ! -x "$PACT" ]; then
+    python3 -m venv "$BENCH_VENV"
+    "$BENCH_VENV/bin/pip" install -q --disable-pip-version-check pact-python-cli
+  fi
+  [ -x "$HANDOFF" ] || { echo "bench: $HANDOFF missing; run swift build -c release" >&2; exit 2; }
+}
+
+# start_handoff ARGS...: starts `handoff mock --port 0 ARGS`, sets MOCK_PID and MOCK_URL.
+start_handoff() {
+  MOCK_LOG=$(mktemp)
+  "$HANDOFF" mock --port 0 "$@" >"$MOCK_LOG" 2>&1 &
+  MOCK_PID=$!
+  MOCK_URL=""
+  for _ in $(seq 1 400); do
+    MOCK_URL=$(sed -n 's/^listening on //p' "$MOCK_LOG" | head -n1)
+    [ -n "$MOCK_URL" ] && return 0
+    sleep 0.025
+  done
+  cat "$MOCK_LOG" >&2
+  echo "bench: the mock did not start" >&2
+  exit 2
+}
+
+# start_pact PACTFILE: starts the Pact stub server on a free port, sets PACT_PID and PACT_URL.
+start_pact() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$PACT" stub -f "$1" -p "$port" -l error >/dev/null 2>&1 &
+  PACT_PID=$!
+  PACT_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 400); do
+    curl -fs -o /dev/null -H "$AUTH" "$PACT_URL/v1/teams" && return 0
+    sleep 0.025
+  done
+  echo "bench: the Pact stub server did not start" >&2
+  exit 2
+}
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# rss_mb PID: resident set size in MB (one decimal).
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# run_wrk LABEL URL [wrk args...]: prints one line "LABEL: N req/s, p99 X ms" and sets WRK_RPS, WRK_P99.
+run_wrk() {
+  local label=$1 url=$2
+  shift 2
+  local out
+  out=$(wrk -t2 -c16 -d"${BENCH_DURATION:-10s}" --latency -H "$AUTH" "$@" "$url")
+  WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  WRK_P99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; printf "%.2f", v }' <<<"$out")
+  local errors
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' | paste -sd';' - || true)
+  echo "$label: $WRK_RPS req/s, p99 $WRK_P99 ms${errors:+ ($errors)}"
+}
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
