@@ -18,6 +18,7 @@ public func buildApplication(
         logger: logger)
     app.addServices(
         WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, logger: logger))
+    app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
     return app
 }
 
@@ -59,6 +60,7 @@ func buildRouter(
     AgentActionsController(store: store).register(authenticated, routes)
     DeliveriesController(store: store).register(authenticated, routes)
     JournalController(store: store).register(authenticated, routes)
+    PersonasController(store: store).register(authenticated, routes)
 
     return router
 }

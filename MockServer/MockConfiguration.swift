@@ -10,12 +10,16 @@ public struct MockConfiguration: Sendable {
     public var webhookRetry: WebhookRetryPolicy
     /// When set, every Chatwoot-face response is appended to this JSON Lines file (for fidelity checks).
     public var chatwootCapturePath: String?
+    /// The clock scripted agents (personas) keep time by. Default `ContinuousClock`; tests pass a faster one.
+    public var personaClock: any Clock<Duration>
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
-        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil
+        webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil,
+        personaClock: any Clock<Duration> = ContinuousClock()
     ) {
+        self.personaClock = personaClock
         self.chatwootCapturePath = chatwootCapturePath
         self.host = host
         self.port = port

@@ -46,11 +46,15 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Request journal entries kept per workspace, in memory; the oldest are dropped (GET /mock/v1/journal).")
     var journalCapacity = RequestJournal.defaultCapacity
 
+    @Option(help: "Run the scripted agents' clock this many times faster than real time (1 is real time).")
+    var personaSpeed = 1
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard journalCapacity >= 1 else { throw ValidationError("--journal-capacity must be at least 1.") }
+        guard (1...10_000).contains(personaSpeed) else { throw ValidationError("--persona-speed must be from 1 to 10000.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -79,7 +83,10 @@ struct MockCommand: AsyncParsableCommand {
         let chatwoot = try store.chatwootSummary(seed)
         let storage = inMemory ? "in memory" : db
         let app = buildApplication(
-            config: .init(host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks), store: store,
+            config: .init(
+                host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks,
+                personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed)),
+            store: store,
             logger: logger
         ) { port in
             say("listening on http://\(host):\(port)")
