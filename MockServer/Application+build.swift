@@ -18,7 +18,8 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger)
     app.addServices(
-        WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, faults: faults, logger: logger))
+        WebhookDispatcher(store: store, policy: config.webhookRetry, faults: faults, logger: logger))
+    app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
     return app
 }
 
@@ -66,6 +67,7 @@ func buildRouter(
     DeliveriesController(store: store).register(authenticated, routes)
     FaultsController(faults: faults).register(authenticated, routes)
     JournalController(store: store).register(authenticated, routes)
+    PersonasController(store: store).register(authenticated, routes)
 
     return router
 }

@@ -15,14 +15,17 @@ public struct MockConfiguration: Sendable {
     /// Requests per second allowed per bearer token (`--rate-limit`); past it, 429 `rate_limited`
     /// with `Retry-After`. Default nil: no limit.
     public var rateLimit: Int?
+    /// The clock scripted agents (personas) keep time by. Default `ContinuousClock`; tests pass a faster one.
+    public var personaClock: any Clock<Duration>
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
         webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init(),
-        rateLimit: Int? = nil
+        rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock()
     ) {
         self.faults = faults
+        self.personaClock = personaClock
         self.chatwootCapturePath = chatwootCapturePath
         self.host = host
         self.port = port

@@ -7,6 +7,9 @@ import Hummingbird
 /// it reached, refusals included. It runs outermost, so it sees the answer as the client gets it
 /// (problem+json and Chatwoot error bodies already rendered).
 ///
+/// After a successful write it fires the workspace's ``EventSignal``, so whatever watches the store (the
+/// desk's `/mock/v1/changes`, the scripted agents) wakes whichever face made the change.
+///
 /// Not journaled: requests without a known token (they belong to no workspace), the open meta routes,
 /// the journal's own routes, the change long-poll and the desk's page and reads — reading the journal
 /// never changes it.
@@ -58,6 +61,10 @@ struct JournalMiddleware: RouterMiddleware {
             conversationId: described.conversationId, changes: described.changes, error: described.error,
             request: described.request, response: described.response, summary: described.summary)
         store.journal.append(entry, workspace: workspace.id)
+        if request.method != .get && request.method != .head && (200..<300).contains(response.status.code) {
+            // Every acknowledged write, on either face, wakes the desk's long-poll and the scripted agents.
+            store.signal.fire(workspace.id)
+        }
         return response
     }
 

@@ -15,6 +15,9 @@ import Yams
 ///         online: true          # optional, default true
 ///         agents:
 ///           - { name: Bea Billing, email: bea@example.com }
+///         persona:              # optional: a scripted agent (see ``Persona``)
+///           acceptAfter: 2
+///           replies: ["Hi {user}, {agent} from {team} here."]
 /// ```
 public struct Seed: Sendable, Codable {
     /// One agent.
@@ -35,6 +38,8 @@ public struct Seed: Sendable, Codable {
         public var online: Bool?
         /// Its agents.
         public var agents: [AgentSeed]?
+        /// A scripted agent that accepts, replies and resolves on its own (for CI with nobody at the desk).
+        public var persona: Persona?
     }
 
     /// An agent bot connected to an inbox (its conversations start `pending`).
@@ -84,13 +89,22 @@ public struct Seed: Sendable, Codable {
 
     /// Parses a seed from YAML, with the line of the problem in the error.
     public static func parse(yaml: String) throws -> Seed {
+        let seed: Seed
         do {
-            return try YAMLDecoder().decode(Seed.self, from: yaml)
+            seed = try YAMLDecoder().decode(Seed.self, from: yaml)
         } catch let error as DecodingError {
             throw SeedError.invalid(describe(error))
         } catch {
             throw SeedError.invalid("\(error)")
         }
+        for (w, workspace) in seed.workspaces.enumerated() {
+            for (t, team) in (workspace.teams ?? []).enumerated() {
+                if let problem = team.persona?.problem() {
+                    throw SeedError.invalid(".workspaces[\(w)].teams[\(t)].persona.\(problem.field): \(problem.reason)")
+                }
+            }
+        }
+        return seed
     }
 
     private static func describe(_ error: DecodingError) -> String {
@@ -163,6 +177,13 @@ extension SupportStore {
                     workspace, name: teamSeed.name, description: teamSeed.description, online: teamSeed.online ?? true)
                 for agent in teamSeed.agents ?? [] {
                     _ = try addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email)
+                }
+                if let persona = teamSeed.persona {
+                    do {
+                        try setPersona(workspace, teamId: team.id, persona)
+                    } catch let error as PersonaError {
+                        throw SeedError.invalid("workspace '\(workspaceSeed.name)', team '\(teamSeed.name)', persona.\(error)")
+                    }
                 }
             }
             for inbox in workspaceSeed.inboxes ?? [] {

@@ -197,6 +197,13 @@ enum Schema {
                     CREATE INDEX deliveries_conversation ON deliveries(conversation_id);
                     """)
         }
+        migrator.registerMigration("v3-desk") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE teams ADD COLUMN persona TEXT;
+                    CREATE INDEX conversations_team_state ON conversations(team_id, state);
+                    """)
+        }
         return migrator
     }
 }

@@ -35,14 +35,20 @@ public struct WebhookRetryPolicy: Sendable {
 final class WebhookDispatcher: Service {
     let store: SupportStore
     let policy: WebhookRetryPolicy
+    /// Its own client: a refused connection fails the attempt at once (the shared client would keep
+    /// retrying the connection until the attempt's timeout), so a receiver that is down costs a
+    /// retry slot, not a timeout, and a slow one still gets `policy.timeout` to answer.
     let client: HTTPClient
     let faults: FaultInjector
     let logger: Logger
 
-    init(store: SupportStore, policy: WebhookRetryPolicy, client: HTTPClient, faults: FaultInjector, logger: Logger) {
+    init(store: SupportStore, policy: WebhookRetryPolicy, faults: FaultInjector, logger: Logger) {
         self.store = store
         self.policy = policy
-        self.client = client
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(2)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.faults = faults
         self.logger = logger
     }
@@ -53,6 +59,16 @@ final class WebhookDispatcher: Service {
     private let maxInFlight = 64
 
     func run() async throws {
+        do {
+            try await dispatch()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
+    }
+
+    private func dispatch() async throws {
         try await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { [self] group in
                 while !Task.isCancelled {

@@ -67,6 +67,9 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Request journal entries kept per workspace, in memory; the oldest are dropped (GET /mock/v1/journal).")
     var journalCapacity = RequestJournal.defaultCapacity
 
+    @Option(help: "Run the scripted agents' clock this many times faster than real time (1 is real time).")
+    var personaSpeed = 1
+
     @OptionGroup var logging: LoggingOptions
 
     var faults: FaultPlan {
@@ -80,6 +83,7 @@ struct MockCommand: AsyncParsableCommand {
         if let (field, reason) = faults.problem { throw ValidationError("fault \(field) \(reason).") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         guard journalCapacity >= 1 else { throw ValidationError("--journal-capacity must be at least 1.") }
+        guard (1...10_000).contains(personaSpeed) else { throw ValidationError("--persona-speed must be from 1 to 10000.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
         }
@@ -109,7 +113,8 @@ struct MockCommand: AsyncParsableCommand {
         let storage = inMemory ? "in memory" : db
         let app = buildApplication(
             config: .init(
-                host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit),
+                host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit,
+                personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed)),
             store: store,
             logger: logger
         ) { port in

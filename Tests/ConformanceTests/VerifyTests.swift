@@ -105,6 +105,28 @@ struct VerifyTests {
         }
     }
 
+    @Test("the CI loop: scripted agents from examples/ci-seed.yaml play the human on a fast clock; the connector passes")
+    func ciLoop() async throws {
+        let yaml = try String(contentsOf: packageRoot.appendingPathComponent("examples/ci-seed.yaml"), encoding: .utf8)
+        let store = try SupportStore(path: nil)
+        try store.apply(try Seed.parse(yaml: yaml))
+        let mock = try await RunningMock.start(
+            config: .init(port: 0, personaClock: AcceleratedClock(factor: 50)), store: store, logger: quietLogger)
+        do {
+            let (status, output) = try await runConnector("handoff_connector.py", mock: mock.url, arguments: ["--agent", "none"])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("agent says to the user: 'I have refunded the duplicate charge; it shows in 3-5 days.'"))
+            let outcome = try await Self.verify(mock, .init(rules: try exampleRules()))
+            #expect(Self.failures(outcome).isEmpty, "\(Self.failures(outcome))")
+            #expect(outcome.summary.closingLine == "10 passed, 0 failed, 0 skipped")
+            #expect(outcome.trace.records.filter { $0.kind == "persona" }.map(\.summary).first?.hasPrefix("scripted agent Bea Billing") == true)
+        } catch {
+            await mock.stop()
+            throw error
+        }
+        await mock.stop()
+    }
+
     @Test("nothing to judge is a skip, never a pass")
     func emptyJournalSkips() async throws {
         try await withMock { mock in

@@ -19,6 +19,7 @@ struct IsolationTests {
         "POST /mock/v1/conversations/:id/note": #"{"text":"x"}"#,
         "PUT /mock/v1/teams/:id/availability": #"{"online":false}"#,
         "POST /mock/v1/teams/:id/agents": #"{"name":"x"}"#,
+        "PUT /mock/v1/teams/:id/persona": #"{"acceptAfter":1}"#,
     ]
 
     /// Routes without an id in the path, and how each is probed (or why it need not be).

@@ -21,8 +21,14 @@ struct EventsController {
             try await Task.sleep(for: .seconds(wait))
             events = try store.events(workspace, after: after, limit: limit)
         } else if events.isEmpty && wait > 0 {
-            await store.signal.wait(workspace: workspace.id, since: generation, timeout: .seconds(wait))
-            events = try store.events(workspace, after: after, limit: limit)
+            // The signal fires on every write, not only on events: wait again until an event or the deadline.
+            let deadline = ContinuousClock.now + .seconds(wait)
+            var generation = generation
+            while events.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
+                await store.signal.wait(workspace: workspace.id, since: generation, timeout: deadline - ContinuousClock.now)
+                generation = store.signal.generation(workspace.id)
+                events = try store.events(workspace, after: after, limit: limit)
+            }
         }
         return try JSONIO.response(ListResponse(data: events, next: String(events.last?.seq ?? after)))
     }
