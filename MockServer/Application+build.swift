@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Hummingbird
 import Logging
 
@@ -17,7 +16,7 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger)
     app.addServices(
-        WebhookDispatcher(store: store, policy: config.webhookRetry, client: HTTPClient.shared, logger: logger))
+        WebhookDispatcher(store: store, policy: config.webhookRetry, logger: logger))
     return app
 }
 

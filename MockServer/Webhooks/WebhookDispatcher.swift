@@ -35,13 +35,11 @@ public struct WebhookRetryPolicy: Sendable {
 final class WebhookDispatcher: Service {
     let store: SupportStore
     let policy: WebhookRetryPolicy
-    let client: HTTPClient
     let logger: Logger
 
-    init(store: SupportStore, policy: WebhookRetryPolicy, client: HTTPClient, logger: Logger) {
+    init(store: SupportStore, policy: WebhookRetryPolicy, logger: Logger) {
         self.store = store
         self.policy = policy
-        self.client = client
         self.logger = logger
     }
 
@@ -51,6 +49,22 @@ final class WebhookDispatcher: Service {
     private let maxInFlight = 64
 
     func run() async throws {
+        // Its own client, which does not retry a refused connection: the policy above is the only
+        // retry. The shared client retries connecting until the attempt's deadline and then backs
+        // off for that host, up to a minute, so a receiver that came back up kept failing.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await dispatch(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private func dispatch(_ client: HTTPClient) async throws {
         try await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { [self] group in
                 while !Task.isCancelled {
@@ -71,7 +85,7 @@ final class WebhookDispatcher: Service {
                     for delivery in fresh {
                         inFlight.withLock { _ = $0.insert(delivery.id) }
                         group.addTask { [self] in
-                            await deliver(delivery)
+                            await deliver(delivery, client: client)
                             inFlight.withLock { _ = $0.remove(delivery.id) }
                             store.signal.fire(EventSignal.anyWorkspace)
                         }
@@ -81,7 +95,7 @@ final class WebhookDispatcher: Service {
         }
     }
 
-    private func deliver(_ delivery: DueDelivery) async {
+    private func deliver(_ delivery: DueDelivery, client: HTTPClient) async {
         let body = (try? Rows.encoder.encode(delivery.event)).map(Array.init) ?? []
         let timestamp = String(Int(Date().timeIntervalSince1970))
         let mac = HMAC<SHA256>.authenticationCode(

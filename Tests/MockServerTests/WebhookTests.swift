@@ -83,7 +83,7 @@ struct WebhookTests {
         let port = try #require(URLComponents(string: probe.url)?.port)
         await probe.stop()
         let url = "http://127.0.0.1:\(port)/hook"
-        let retry = WebhookRetryPolicy(baseDelay: 0.1, maxAttempts: 4, timeout: 1)
+        let retry = WebhookRetryPolicy(baseDelay: 0.1, maxAttempts: 4, timeout: 2)
         try await withServer(retry: retry) { server in
             let _: Created = try await server.http().call(.POST, "/v1/webhooks", body: ["url": url])
             let started = Date()
