@@ -52,7 +52,8 @@ function response(status, headers, body)
   end
   if all then
     for i = 0, threads - 1 do os.remove(marker(i)) end
-    os.execute("kill -INT " .. pid)
+    -- Not os.execute: system() ignores SIGINT in the whole process while the command runs.
+    io.popen("kill -INT " .. pid):close()
   end
   wrk.thread:stop()
 end

@@ -64,7 +64,7 @@ run_wrk() {
   local label=$1 url=$2
   shift 2
   local out
-  out=$(wrk -t2 -c16 -d"${BENCH_DURATION:-10s}" --latency -H "$AUTH" "$@" "$url")
+  out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-16}" -d"${BENCH_DURATION:-10s}" --latency -H "$AUTH" "$@" "$url")
   WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
   WRK_P99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; printf "%.2f", v }' <<<"$out")
   local errors

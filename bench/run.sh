@@ -21,6 +21,7 @@ echo "== machine"
 echo "cpu: $(nproc) × $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 echo "kernel: $(uname -r); $("$HANDOFF" --version 2>/dev/null || echo handoff) ($HANDOFF); pact: $("$PACT" stub --version 2>&1 | head -n1)"
 echo "wrk: $(wrk --version 2>&1 | head -n1)"
+echo "load before the run (other sessions share this machine): $(uptime | sed "s/.*load average/load average/")"
 
 echo "== start-up to the first 2xx (GET /v1/teams)"
 ours=$(python3 bench/startup.py --runs 15 --name handoff --path /v1/teams --header "$AUTH" -- \
@@ -74,3 +75,4 @@ printf '%-34s %12s %12s %8s\n' "POST message p99 (ms)" "$post_ours_p99" "$post_t
 printf '%-34s %12s %12s %8s\n' "idle RSS (MB)" "$idle_ours" "$idle_theirs" "$(ratio "$idle_ours" "$idle_theirs")"
 printf '%-34s %12s %12s %8s\n' "conformance suite wall (s, median)" "$conform" "n/a" "-"
 grep -h "growth over\|growth: list p99\|growth: POST p99" "$work/rss.txt" "$work/growth.txt" || true
+echo "load after the run: $(uptime | sed "s/.*load average/load average/")"

@@ -33,6 +33,9 @@ public final class SupportStore: Sendable {
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            // Reads of a large file through the OS page cache, without a pread and a copy per page:
+            // with 1M messages a page of 50 read 50 scattered pages (list p99 ×4.7 from 10k rows).
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         if let path {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
