@@ -20,7 +20,7 @@ struct ChatwootFaceSuiteTests {
             account: ChatwootAccount(baseURL: mock.url, accountId: 1, inboxId: 1, userToken: "dev-token", botToken: "bot-token"),
             agentToken: "agent-token")
         let expected = try ChatwootBinding.shippedExpectedFailures()
-        let summary = try await SuiteRunner(binding: binding, options: .init(expectedFailures: expected), logger: quietLogger)
+        let summary = try await SuiteRunner(binding: binding, options: .init(expectedFailures: expected, caseTimeout: .seconds(60)), logger: quietLogger)
             .run(Catalogue.cases(for: binding))
         await mock.stop()
         let failed = summary.results.compactMap { result -> String? in

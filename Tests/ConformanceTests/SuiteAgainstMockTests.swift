@@ -44,7 +44,8 @@ struct SuiteAgainstMockTests {
     func allPass() async throws {
         try await withMock { mock in
             let summary = try await SuiteRunner(
-                binding: NeutralBinding(target: mock.url, token: "dev-token"), options: .init(), logger: quietLogger
+                binding: NeutralBinding(target: mock.url, token: "dev-token"), options: .init(caseTimeout: .seconds(60)),
+                logger: quietLogger
             ).run(Catalogue.all)
             let failed = summary.results.filter { $0.outcome.label != "PASS" }.map { "\($0.testCase.id): \(ConsoleReport.line($0))" }
             #expect(failed.isEmpty, "\(failed)")
