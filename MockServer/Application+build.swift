@@ -33,6 +33,7 @@ func buildRouter(
     router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))
 
     MetaController().register(router, routes)
+    DeskPageController().register(router, routes)
 
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store))
     UsersController(store: store).register(v1.group("users"), routes)
@@ -61,6 +62,8 @@ func buildRouter(
     DeliveriesController(store: store).register(authenticated, routes)
     JournalController(store: store).register(authenticated, routes)
     PersonasController(store: store).register(authenticated, routes)
+    DeskController(store: store).register(authenticated, routes)
+    AgentTransferController(store: store).register(authenticated, routes)
 
     return router
 }
