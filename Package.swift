@@ -54,7 +54,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "MockServer",
-            resources: [.embedInCode("OpenAPI/neutral-v1.yaml")]
+            resources: [
+                .embedInCode("OpenAPI/neutral-v1.yaml"), .embedInCode("Desk/desk.html"), .embedInCode("Desk/desk.css"),
+                .embedInCode("Desk/desk.js"),
+            ]
         ),
         // The conformance suite and the connector verifier: reach every target only over HTTP.
         .target(

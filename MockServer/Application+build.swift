@@ -34,6 +34,7 @@ func buildRouter(
     router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))
 
     MetaController().register(router, routes)
+    DeskPageController().register(router, routes)
 
     // One limiter for both authenticated groups, so a token has one bucket.
     let limiter = config.rateLimit.map { RateLimiter(rate: $0, clock: ContinuousClock()) }
@@ -67,6 +68,8 @@ func buildRouter(
     FaultsController(faults: faults).register(authenticated, routes)
     JournalController(store: store).register(authenticated, routes)
     PersonasController(store: store).register(authenticated, routes)
+    DeskController(store: store).register(authenticated, routes)
+    AgentTransferController(store: store).register(authenticated, routes)
 
     return router
 }

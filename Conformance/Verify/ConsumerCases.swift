@@ -267,8 +267,11 @@ public enum ConsumerCatalogue {
             guard conversation.resolved != nil || next != nil || conversation.close != nil else { continue }
             judged += 1
             let state = conversation.final?.state.rawValue ?? "unknown"
+            // On the Chatwoot face the bot's close is `toggle_status resolved`: resolved is the end there.
+            let chatwoot = conversation.opened?.face == "chatwoot"
+            let ended: Set<ConversationState> = chatwoot ? [.closed, .resolved] : [.closed]
             if let close = conversation.close {
-                if conversation.final?.state != .closed {
+                if !ended.contains(conversation.final?.state ?? .bot) {
                     throw fail(
                         "\(conversation.id) was closed at journal #\(close.seq) but is '\(state)' on the support side",
                         [close])
@@ -281,16 +284,21 @@ public enum ConsumerCatalogue {
                 }
                 continue
             }
+            if chatwoot && conversation.final?.state == .resolved { continue }  // the agent ended it on Chatwoot's side
             var why: [String] = []
             if let resolved = conversation.resolved { why.append("the agent resolved it at journal #\(resolved.seq)") }
             if let next, let opened = next.opened {
                 why.append("the user's next contact opened \(next.id) at #\(opened.seq)")
             }
             let attempted = conversation.closes.first.map { " (its close at #\($0.seq) was refused: \($0.error ?? "error"))" } ?? ""
+            let missing =
+                chatwoot
+                ? "no POST …/conversations/\(conversation.final?.number ?? 0)/toggle_status {\"status\":\"resolved\"} from the bot"
+                : "no POST /v1/conversations/\(conversation.id)/close"
             throw fail(
                 "\(conversation.id): the bot ended the session (\(why.joined(separator: ", and "))) but never closed the "
-                    + "conversation on the support side\(attempted): no POST /v1/conversations/\(conversation.id)/close, and it is "
-                    + "still '\(state)' there. The session ended only on the bot's side (OpenCUI's close bug).",
+                    + "conversation on the support side\(attempted): \(missing), and it is still '\(state)' there. "
+                    + "The session ended only on the bot's side (OpenCUI's close bug).",
                 [conversation.resolved, next?.opened].compactMap { $0 })
         }
         if judged == 0 { throw CaseSkip(reason: "no session ended during the run (nothing was resolved or closed)") }

@@ -33,7 +33,7 @@ struct JournalDescriber {
         "id", "state", "seq", "number", "outcome", "author", "visibility", "userId", "teamId", "assigneeId",
         "conversationId", "code", "reason", "externalId", "clientMessageId",
         // Chatwoot
-        "display_id", "message_type", "private", "conversation_id", "error", "message", "current_status",
+        "display_id", "message_type", "private", "conversation_id", "error", "message", "current_status", "status",
     ]
 
     struct Description {

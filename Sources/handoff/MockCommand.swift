@@ -15,7 +15,9 @@ struct MockCommand: AsyncParsableCommand {
 
               curl -H 'Authorization: Bearer dev-token' http://127.0.0.1:3000/v1/teams
 
-            The contract is served at /openapi.json; the control API (play the agent) is under /mock/v1.
+            The contract is served at /openapi.json; the control API (play the agent) is under /mock/v1, and
+            the agent desk at /desk. Every request is kept in the request journal (GET /mock/v1/journal, in memory).
+            --seed examples/ci-seed.yaml gives every team a scripted agent; --persona-speed runs them faster.
             Data lives in the SQLite file given by --db and survives restarts; --in-memory forgets it.
             """)
 
@@ -122,6 +124,7 @@ struct MockCommand: AsyncParsableCommand {
             for (workspace, token) in tokens { say("token \(token) (workspace \(workspace))") }
             for line in chatwoot { say(line) }
             if !defects.isEmpty { say("DEFECTS ON PURPOSE: " + defects.map(\.rawValue).sorted().joined(separator: ", ")) }
+            say("agent desk: http://\(host):\(port)/desk (play the agent in a browser); journal: /mock/v1/journal")
             say("database: \(storage); contract: http://\(host):\(port)/openapi.json; stop with Ctrl-C")
         }
         try await app.runService()

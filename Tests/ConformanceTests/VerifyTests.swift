@@ -127,6 +127,57 @@ struct VerifyTests {
         await mock.stop()
     }
 
+    /// Chatwoot-face calls with an `api_access_token`.
+    struct Chatwoot {
+        let transport: HTTPTransport
+        let token: String
+        init(_ mock: RunningMock, token: String) {
+            transport = HTTPTransport(baseURL: mock.url + "/api/v1/accounts/1", token: nil)
+            self.token = token
+        }
+        @discardableResult
+        func post(_ path: String, _ body: String) async throws -> [String: Any] {
+            let exchange = try await transport.send(.POST, path, body: Array(body.utf8), headers: [("api_access_token", token)])
+            try #require(exchange.status == 200, "POST \(path) → \(exchange.status ?? 0): \(exchange.responseBody)")
+            return (try JSONSerialization.jsonObject(with: Data(exchange.responseBody.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// A Chatwoot connector's handoff: contact, conversation, incoming and outgoing messages, team assignment,
+    /// `toggle_status open`; an agent accepts and replies; the bot ends the session (with its close, or without).
+    static func chatwootHandoff(_ mock: RunningMock, botCloses: Bool) async throws {
+        let admin = Chatwoot(mock, token: "dev-token")
+        let bot = Chatwoot(mock, token: "bot-token")
+        let contact = try await admin.post("/contacts", #"{"inbox_id":1,"name":"Ada","identifier":"cw-verify"}"#)
+        let sourceId = try #require(((contact["payload"] as? [String: Any])?["contact_inbox"] as? [String: Any])?["source_id"] as? String)
+        let number = try #require(try await bot.post("/conversations", #"{"source_id":"\#(sourceId)"}"#)["id"] as? Int)
+        try await bot.post("/conversations/\(number)/messages", #"{"content":"I need a refund","message_type":"incoming","echo_id":"e1"}"#)
+        try await bot.post("/conversations/\(number)/messages", #"{"content":"Let me get Billing","message_type":"outgoing","echo_id":"e2"}"#)
+        try await bot.post("/conversations/\(number)/assignments", #"{"team_id":2}"#)
+        try await bot.post("/conversations/\(number)/toggle_status", #"{"status":"open"}"#)
+        let desk = MockAgentDesk(baseURL: mock.url, token: "dev-token")
+        _ = try await desk.accept("cnv_\(number)", agentId: nil)
+        _ = try await desk.reply("cnv_\(number)", text: "Refunded")
+        if botCloses { try await bot.post("/conversations/\(number)/toggle_status", #"{"status":"resolved"}"#) }
+        try await bot.post("/conversations", #"{"source_id":"\#(sourceId)"}"#)
+    }
+
+    @Test("a Chatwoot connector is read the same way; without the bot's toggle_status resolved it fails CON-008")
+    func chatwootFace() async throws {
+        try await withMock { mock in
+            try await Self.chatwootHandoff(mock, botCloses: true)
+            let outcome = try await Self.verify(mock, .init(rules: try exampleRules()))
+            #expect(Self.failures(outcome).isEmpty, "\(Self.failures(outcome))")
+            #expect(outcome.summary.passed >= 8)
+        }
+        try await withMock { mock in
+            try await Self.chatwootHandoff(mock, botCloses: false)
+            let failures = Self.failures(try await Self.verify(mock))
+            #expect(Array(failures.keys) == ["CON-008"])
+            #expect(failures["CON-008"]?.contains("toggle_status {\"status\":\"resolved\"} from the bot") == true, "\(failures)")
+        }
+    }
+
     @Test("nothing to judge is a skip, never a pass")
     func emptyJournalSkips() async throws {
         try await withMock { mock in

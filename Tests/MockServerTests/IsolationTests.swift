@@ -20,6 +20,7 @@ struct IsolationTests {
         "PUT /mock/v1/teams/:id/availability": #"{"online":false}"#,
         "POST /mock/v1/teams/:id/agents": #"{"name":"x"}"#,
         "PUT /mock/v1/teams/:id/persona": #"{"acceptAfter":1}"#,
+        "POST /mock/v1/conversations/:id/transfer": #"{"teamName":"Billing"}"#,
     ]
 
     /// Routes without an id in the path, and how each is probed (or why it need not be).
@@ -69,6 +70,11 @@ struct IsolationTests {
                 "GET /mock/v1/deliveries": .list(query: ""),
                 "GET /mock/v1/faults": .own("reads the caller's workspace's plan"),
                 "PUT /mock/v1/faults": .own("sets the caller's workspace's plan"),
+                "GET /desk": .own("the desk's static page; it holds no data"),
+                "GET /desk/desk.js": .own("the desk's static script"),
+                "GET /desk/desk.css": .own("the desk's static style sheet"),
+                "GET /mock/v1/desk": .list(query: ""),
+                "GET /mock/v1/changes": .own("a change counter of the caller's workspace; no ids"),
                 "GET /mock/v1/journal": .own("the caller's own journal; it holds these probes, ids included"),
                 "DELETE /mock/v1/journal": .own("clears the caller's workspace's journal"),
                 "POST /mock/v1/journal/verify": .own("counts in the caller's workspace's journal"),
