@@ -38,10 +38,10 @@ SQL
   echo "growth: seeded $rows messages in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s ($(du -h "$db" | cut -f1))"
   start_handoff --db "$db"
   # Saturated (-t2 -c16, as the throughput figures): p99 is mostly queueing on 2 shared cores.
-  BENCH_MAX_SEQ=$per run_wrk "growth: list   with $rows stored, -c16" "$MOCK_URL/v1/conversations/cnv_1/messages" -s bench/list.lua
-  eval "LIST_P99_$size=$WRK_P99"
-  run_wrk "growth: POST   with $rows stored, -c16" "$MOCK_URL/v1/conversations/cnv_1/messages" -s bench/post.lua
-  eval "POST_P99_$size=$WRK_P99"
+  BENCH_MAX_SEQ=$per run_wrk_cpu "growth: list   with $rows stored, -c16" "$MOCK_URL/v1/conversations/cnv_1/messages" -s bench/list.lua
+  eval "LIST_P99_$size=$WRK_P99 LIST_CPU_$size=$WRK_CPU_US"
+  run_wrk_cpu "growth: POST   with $rows stored, -c16" "$MOCK_URL/v1/conversations/cnv_1/messages" -s bench/post.lua
+  eval "POST_P99_$size=$WRK_P99 POST_CPU_$size=$WRK_CPU_US"
   # Unsaturated (-t1 -c2): p99 is the service time, which is what grows with the store.
   BENCH_MAX_SEQ=$per WRK_THREADS=1 WRK_CONNECTIONS=2 run_wrk "growth: list   with $rows stored, -c2 " "$MOCK_URL/v1/conversations/cnv_1/messages" -s bench/list.lua
   eval "LIST2_P99_$size=$WRK_P99"
@@ -59,4 +59,7 @@ if [ ${#sizes[@]} -eq 2 ]; then
   eval "la=\$LIST2_P99_$a lb=\$LIST2_P99_$b pa=\$POST2_P99_$a pb=\$POST2_P99_$b"
   echo "growth: list p99 (-c2)  $la ms → $lb ms: ×$(ratio "$lb" "$la")"
   echo "growth: POST p99 (-c2)  $pa ms → $pb ms: ×$(ratio "$pb" "$pa")"
+  eval "la=\$LIST_CPU_$a lb=\$LIST_CPU_$b pa=\$POST_CPU_$a pb=\$POST_CPU_$b"
+  echo "growth: list CPU/request $la µs → $lb µs: ×$(ratio "$lb" "$la")"
+  echo "growth: POST CPU/request $pa µs → $pb µs: ×$(ratio "$pb" "$pa")"
 fi

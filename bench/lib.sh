@@ -66,10 +66,28 @@ run_wrk() {
   local out
   out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-16}" -d"${BENCH_DURATION:-10s}" --latency -H "$AUTH" "$@" "$url")
   WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  WRK_REQUESTS=$(awk '/requests in/ { print $1; exit }' <<<"$out")
   WRK_P99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; printf "%.2f", v }' <<<"$out")
   local errors
   errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' | paste -sd';' - || true)
   echo "$label: $WRK_RPS req/s, p99 $WRK_P99 ms${errors:+ ($errors)}"
+}
+
+# cpu_ticks PID: user + system CPU time of a process, in clock ticks (1/100 s).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# run_wrk_cpu LABEL URL [wrk args...]: run_wrk, plus the server's CPU time per request (µs) in
+# WRK_CPU_US. CPU per request does not count the time spent waiting for a core, so it is far less
+# sensitive than p99 to other work on the machine.
+run_wrk_cpu() {
+  local before after line
+  before=$(cpu_ticks "$MOCK_PID")
+  line=$(run_wrk "$@")
+  after=$(cpu_ticks "$MOCK_PID")
+  WRK_P99=$(sed 's/.*p99 \([0-9.]*\) ms.*/\1/' <<<"$line")
+  WRK_CPU_US=$(awk -v t=$(( after - before )) -v n="$(sed 's/.*: \([0-9]*\) req\/s.*/\1/' <<<"$line")" -v d="${BENCH_DURATION:-10s}" \
+    'BEGIN { sub(/s$/, "", d); printf "%.0f", t * 10000 / (n * d) }')
+  echo "$line, server CPU $WRK_CPU_US µs/request"
 }
 
 # ratio A B: A / B with two decimals.
