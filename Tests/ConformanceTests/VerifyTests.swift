@@ -110,8 +110,10 @@ struct VerifyTests {
         let yaml = try String(contentsOf: packageRoot.appendingPathComponent("examples/ci-seed.yaml"), encoding: .utf8)
         let store = try SupportStore(path: nil)
         try store.apply(try Seed.parse(yaml: yaml))
+        // Four times faster, not fifty: the scripted agent must not resolve before the connector's next
+        // message reaches the mock, even on a loaded two-core machine.
         let mock = try await RunningMock.start(
-            config: .init(port: 0, personaClock: AcceleratedClock(factor: 50)), store: store, logger: quietLogger)
+            config: .init(port: 0, personaClock: AcceleratedClock(factor: 4)), store: store, logger: quietLogger)
         do {
             let (status, output) = try await runConnector("handoff_connector.py", mock: mock.url, arguments: ["--agent", "none"])
             #expect(status == 0, "\(output)")
