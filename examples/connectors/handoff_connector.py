@@ -221,9 +221,14 @@ def main():
         receiver.stop()
 
 
-if __name__ == "__main__":
+def run():
+    """Runs main() with one line for people and exit 1 on failure (also used by the close-bug copy)."""
     try:
         main()
     except Exception as error:  # one line for people, exit 1
         print(f"connector: failed: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -63,15 +63,24 @@ struct ConversationsController {
     }
 
     @Sendable func transfer(_ request: Request, context: MockRequestContext) async throws -> Response {
-        let workspace = try context.requireWorkspace()
+        let reference = try await Self.teamReference(request, context: context)
+        return try Self.transferResponse(
+            try store.transfer(try context.requireWorkspace(), conversationId: context.id(), to: reference))
+    }
+
+    /// The team a transfer body names: exactly one of `teamId` and `teamName`.
+    static func teamReference(_ request: Request, context: MockRequestContext) async throws -> TeamReference {
         let body = try await JSONIO.decode(TransferBody.self, from: request, context: context)
-        let reference: TeamReference
         switch (body.teamId, body.teamName) {
-        case (let id?, nil): reference = .id(id)
-        case (nil, let name?): reference = .name(name)
+        case (let id?, nil): return .id(id)
+        case (nil, let name?): return .name(name)
         default: throw APIError.invalidField("teamId", "give exactly one of teamId or teamName")
         }
-        switch try store.transfer(workspace, conversationId: context.id(), to: reference) {
+    }
+
+    /// A transfer's outcome on the wire: 200 `transferred`, or 409 `team_unavailable`.
+    static func transferResponse(_ outcome: TransferOutcome) throws -> Response {
+        switch outcome {
         case .transferred(let conversation, let team):
             return try JSONIO.response(TransferResult(conversation: conversation, team: team))
         case .teamUnavailable(let team, let reason):
