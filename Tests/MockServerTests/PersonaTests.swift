@@ -110,7 +110,7 @@ struct PersonaTests {
             #expect((json(read)["persona"] as? [String: Any])?["agent"] as? String == "Bob Billing")
             #expect(try await server.http().send(.DELETE, "/mock/v1/teams/team_2/persona").status == 204)
             let gone = try await server.http().send(.GET, "/mock/v1/teams/team_2/persona")
-            #expect(json(gone)["persona"] == nil)
+            #expect(gone.status == 404 && json(gone)["code"] as? String == "not_found")
         }
         let seed = try Seed.parse(
             yaml: """

@@ -31,8 +31,10 @@ struct PersonasController {
 
     @Sendable func get(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
-        let persona = try store.persona(workspace, teamId: context.id())
-        return try JSONIO.response(TeamPersona(teamId: context.id(), persona: persona, summary: persona?.summary))
+        guard let persona = try store.persona(workspace, teamId: context.id()) else {
+            throw APIError(.notFound, code: "not_found", detail: "Team '\(context.id())' has no scripted agent.")
+        }
+        return try JSONIO.response(TeamPersona(teamId: context.id(), persona: persona, summary: persona.summary))
     }
 
     @Sendable func remove(_ request: Request, context: MockRequestContext) async throws -> Response {
