@@ -38,10 +38,7 @@ struct ChatwootCaptureMiddleware: RouterMiddleware {
         } catch let error as HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        var buffer = ByteBuffer()
-        let body = response.body
-        let collected = try await CollectingWriter.collect(body)
-        buffer = collected
+        let buffer = try await CollectingWriter.collect(response.body)
         capture.record(
             method: request.method.rawValue, route: context.endpointPath ?? request.uri.path, status: response.status.code,
             body: String(buffer: buffer))
@@ -50,17 +47,8 @@ struct ChatwootCaptureMiddleware: RouterMiddleware {
     }
 }
 
-/// Collects a response body into one buffer.
-struct CollectingWriter: ResponseBodyWriter {
-    var buffer = ByteBuffer()
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        var incoming = buffer
-        self.buffer.writeBuffer(&incoming)
-    }
-
-    func finish(_ trailingHeaders: HTTPFields?) async throws {}
-
+/// Collects a response body into one buffer (the capture and the journal read what they answer).
+enum CollectingWriter {
     static func collect(_ body: ResponseBody) async throws -> ByteBuffer {
         let box = Box()
         try await body.write(BoxWriter(box: box))

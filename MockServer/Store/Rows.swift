@@ -86,9 +86,4 @@ enum Rows {
             choices: choices.map { decode([Choice].self, $0, default: []) }, agentId: agentId.map(EntityKind.agent.id),
             clientMessageId: optionalText(row, "client_message_id"), createdAt: date(row, "created_at"))
     }
-
-    static func event(_ row: Row) -> SupportEvent? {
-        let payload: String = row["payload"]
-        return try? decoder.decode(SupportEvent.self, from: Data(payload.utf8))
-    }
 }

@@ -77,13 +77,12 @@ public actor HandoffSession {
                     await channel.send("Sorry, no support team can take your conversation right now.", choices: [])
                 }
                 return .stayedWithBot(reason: decision.summary)
-            case .ask(let prompt):
+            case .ask:
                 var session = router.askSession(excluding: unavailable)
                 let question = session.start()
                 ask = session
                 phase = .asking
                 await channel.send(question.text, choices: question.choices)
-                _ = prompt
                 return .asking(question)
             case .team(let team):
                 guard let conversation else { throw HandoffFlowError.notStarted }

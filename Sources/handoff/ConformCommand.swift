@@ -76,14 +76,7 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(help: "Expected-failure file: one 'CASE-ID: reason' per line; such failures count as XFAIL. 'none' for no list (default with --binding chatwoot: the shipped list of Chatwoot's by-design gaps).")
     var expectFail: String?
 
-    @Option(help: "Write a JUnit XML report here.")
-    var junit: String?
-
-    @Option(help: "Write a JSON report here.")
-    var json: String?
-
-    @Option(help: "Write the Markdown certificate here.")
-    var report: String?
+    @OptionGroup var reports: ReportOptions
 
     @Option(help: "Cases run at once.")
     var concurrency = 8
@@ -156,7 +149,7 @@ struct ConformCommand: AsyncParsableCommand {
         let summary = try await SuiteRunner(binding: binding, options: options, logger: logging.logger("handoff.conform"))
             .run(Catalogue.cases(for: binding)) { say(ConsoleReport.line($0)) }
         say(ConsoleReport.summary(summary))
-        let written = try ReportFiles(junit: junit, json: json, markdown: report).write(summary)
+        let written = try reports.files.write(summary)
         if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
         if !summary.conforms { throw ExitCode(1) }
     }

@@ -52,14 +52,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("only"), help: "Run only cases whose id matches this glob (repeatable), e.g. 'CON-00[1-3]'.")
     var only: [String] = []
 
-    @Option(help: "Write a JUnit XML report here.")
-    var junit: String?
-
-    @Option(help: "Write a JSON report here.")
-    var json: String?
-
-    @Option(help: "Write the Markdown report here.")
-    var report: String?
+    @OptionGroup var reports: ReportOptions
 
     func validate() throws {
         guard let url = URL(string: target), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -90,7 +83,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         for note in outcome.notes { say("note: \(note)") }
         say(ConsoleReport.summary(outcome.summary))
-        let written = try ReportFiles(junit: junit, json: json, markdown: report).write(outcome.summary)
+        let written = try reports.files.write(outcome.summary)
         if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
         if !outcome.summary.conforms { throw ExitCode(1) }
     }
