@@ -31,6 +31,12 @@ enum JSONIO {
                     .unsupportedMediaType, code: "unsupported_media_type",
                     detail: "Send the body as application/json (got \(contentType)).")
             }
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+            {
+                // Valid JSON the decoder still refused, e.g. a number no field type can hold (1e300 for a count).
+                throw APIError.invalidField("(body)", context.debugDescription)
+            }
             throw Self.problem(error)
         }
     }

@@ -244,7 +244,7 @@ struct JournalDescriber {
             if case .string(let value)? = description.request[key] { details.append(value) }
         }
         if case .bool(true)? = description.request["private"] { details.append("private") }
-        if case .number(let seq)? = description.response["seq"] { details.append("seq \(Int(seq))") }
+        if case .number(let number)? = description.response["seq"], let seq = Int(exactly: number) { details.append("seq \(seq)") }
         if case .string(let team)? = description.request["teamName"] ?? description.request["teamId"] {
             details.append("team \(team)")
         }

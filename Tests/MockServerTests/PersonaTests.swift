@@ -108,9 +108,13 @@ struct PersonaTests {
             #expect(json(set)["summary"] as? String == "accepts after 2 s, 1 reply every 1 s, then resolves")
             let read = try await server.http().send(.GET, "/mock/v1/teams/team_2/persona")
             #expect((json(read)["persona"] as? [String: Any])?["agent"] as? String == "Bob Billing")
-            #expect(try await server.http().send(.DELETE, "/mock/v1/teams/team_2/persona").status == 204)
+            let removed = try await server.http().send(.PUT, "/mock/v1/teams/team_2/persona", text: "null")
+            #expect(removed.status == 200, "\(removed.responseBody)")
             let gone = try await server.http().send(.GET, "/mock/v1/teams/team_2/persona")
-            #expect(gone.status == 404 && json(gone)["code"] as? String == "not_found")
+            #expect(gone.status == 200 && json(gone)["persona"] is NSNull, "\(gone.responseBody)")
+            #expect((json(gone)["summary"] as? String)?.hasPrefix("no scripted agent") == true)
+            let unknown = try await server.http().send(.GET, "/mock/v1/teams/team_999/persona")
+            #expect(unknown.status == 404 && json(unknown)["code"] as? String == "not_found")
         }
         let seed = try Seed.parse(
             yaml: """
