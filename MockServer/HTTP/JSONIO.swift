@@ -112,6 +112,11 @@ enum JSONIO {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A 200 with a JSON body encoded earlier.
+    static func response(encoded body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+    }
+
     /// An integer query parameter within bounds, or 400 `invalid_parameter`.
     static func intParameter(
         _ request: Request, _ context: MockRequestContext, _ name: String, default fallback: Int, range: ClosedRange<Int>

@@ -22,7 +22,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             let origin = clock.now
             var scheduler = PersonaScheduler()
             while !Task.isCancelled {

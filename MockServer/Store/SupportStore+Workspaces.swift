@@ -51,7 +51,7 @@ extension SupportStore {
     /// compares fixed-size digests and never the secret itself.
     public func workspace(forToken token: String) throws -> Workspace? {
         let hash = Self.hash(token: token)
-        if let cached = tokenCache.withLock({ $0[hash] }) { return cached }
+        if let cached = tokenCache.withLock({ Self.constantTimeLookup(hash, in: $0) }) { return cached }
         let found = try db.read { db in
             try Row.fetchOne(
                 db,
@@ -61,8 +61,26 @@ extension SupportStore {
                     """, arguments: [hash]
             ).map { Workspace(id: $0["id"], name: $0["name"]) }
         }
-        if let found { tokenCache.withLock { $0[hash] = found } }
+        if let found { tokenCache.withLock { $0.append((hash, found)) } }
         return found
+    }
+
+    /// The workspace whose token digest equals `hash`, comparing against every known digest, each
+    /// byte by byte with no early exit: the time taken does not depend on how much of a guess matches.
+    static func constantTimeLookup(_ hash: String, in known: [(hash: String, workspace: Workspace)]) -> Workspace? {
+        var found: Workspace?
+        for entry in known where constantTimeEquals(entry.hash, hash) { found = entry.workspace }
+        return found
+    }
+
+    /// Equality of two strings in time that depends on their lengths only, not on where they differ.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
     }
 
     /// A workspace by name.

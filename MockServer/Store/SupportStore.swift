@@ -13,8 +13,11 @@ public final class SupportStore: Sendable {
     let db: any DatabaseWriter
     /// Woken after every commit that adds events; long-polls and the webhook dispatcher wait on it.
     public let signal = EventSignal()
-    /// Token hash → workspace, filled on first use; tokens never change workspace.
-    let tokenCache = Mutex<[String: Workspace]>([:])
+    /// Known token digests (SHA-256, hex) and their workspaces, filled on first use and compared in
+    /// constant time; tokens never change workspace and the token itself is never kept.
+    let tokenCache = Mutex<[(hash: String, workspace: Workspace)]>([])
+    /// Encoded answers kept between writes (the teams list); dropped after every write.
+    public let readCache = ReadCache()
     /// Rules broken on purpose (`--defect`); empty in normal use.
     public let defects: Set<Defect>
     /// Every request, webhook attempt and scripted-agent action per workspace, in memory (not persisted).
@@ -59,6 +62,8 @@ public final class SupportStore: Sendable {
     }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        // After the transaction (committed or rolled back): nothing kept may outlive a write.
+        defer { readCache.invalidate() }
         do {
             return try db.write(body)
         } catch let error as ContractError {

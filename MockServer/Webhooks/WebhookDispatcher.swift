@@ -69,7 +69,7 @@ final class WebhookDispatcher: Service {
     }
 
     private func dispatch() async throws {
-        try await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { [self] group in
                 while !Task.isCancelled {
                     let generation = store.signal.generation(EventSignal.anyWorkspace)

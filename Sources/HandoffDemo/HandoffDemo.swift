@@ -95,8 +95,8 @@ public struct HandoffDemo: Sendable {
         try await session.begin(
             user: .init(externalId: "demo-user-ada", name: "Ada Lovelace", email: "ada@example.com"), context: context,
             transcript: transcript)
-        let conversation = try await unwrap(await session.conversation)
-        let user = try await unwrap(await session.user)
+        let conversation = try unwrap(await session.conversation)
+        let user = try unwrap(await session.user)
         timeline.step("bot", "user \(user.id) (externalId demo-user-ada), conversation \(conversation.id) in state 'bot'")
         for message in transcript { timeline.step(message.author.rawValue, message.text) }
         let retried = try await support.post(
@@ -154,7 +154,7 @@ public struct HandoffDemo: Sendable {
         }
 
         try await session.begin(user: .init(externalId: "demo-user-ada"), context: .init(), transcript: [.init(author: .user, text: "Hi again!")])
-        let next = try await unwrap(await session.conversation)
+        let next = try unwrap(await session.conversation)
         timeline.step("user", "next contact: new conversation \(next.id) in state '\(next.state.rawValue)' — back with the bot")
 
         return Outcome(events: received, finalState: closed.state, nextState: next.state, historyAtTransfer: history.count)

@@ -1,5 +1,6 @@
 import Foundation
 import HandoffClient
+@testable import MockServer
 import Testing
 
 @Suite("Secrets")
@@ -45,5 +46,25 @@ struct SecretsTests {
         for value in [token, added, wrong, secret] {
             #expect(!output.contains(value), "\(value.prefix(9))… appears in the output")
         }
+    }
+
+    @Test("tokens are found by digest and compared in constant time: every known digest, every byte")
+    func constantTimeComparison() throws {
+        let digest = SupportStore.hash(token: "dev-token")
+        #expect(digest.count == 64 && digest != "dev-token")
+        #expect(SupportStore.constantTimeEquals(digest, SupportStore.hash(token: "dev-token")))
+        #expect(!SupportStore.constantTimeEquals(digest, SupportStore.hash(token: "dev-tokem")))
+        #expect(!SupportStore.constantTimeEquals(digest, String(digest.dropLast())))
+        let first = Workspace(id: 1, name: "default")
+        let second = Workspace(id: 2, name: "other")
+        let known = [(hash: digest, workspace: first), (hash: SupportStore.hash(token: "other"), workspace: second)]
+        #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "other"), in: known) == second)
+        #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "nope"), in: known) == nil)
+        // Through the store: a known token finds its workspace, twice (the second time from the cache).
+        let store = try SupportStore(path: nil)
+        let made = try store.createWorkspace(name: "w", token: "w-token")
+        #expect(try store.workspace(forToken: "w-token") == made)
+        #expect(try store.workspace(forToken: "w-token") == made)
+        #expect(try store.workspace(forToken: "w-tokeN") == nil)
     }
 }

@@ -51,7 +51,7 @@ struct ChatwootContactsController {
 
     @Sendable func search(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        guard let q = request.uri.queryParameters.get("q").map { String($0) }, !q.isEmpty else {
+        guard let q = request.uri.queryParameters.get("q").map({ String($0) }), !q.isEmpty else {
             throw ChatwootError.unprocessable("Specify search string with parameter q")
         }
         let like = "%\(q.replacingOccurrences(of: "%", with: "\\%"))%"

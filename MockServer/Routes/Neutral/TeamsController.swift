@@ -11,7 +11,12 @@ struct TeamsController {
     }
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try JSONIO.response(ListResponse(data: try store.teams(try context.requireWorkspace()), next: nil))
+        // The bot's most frequent read: encoded once, kept until the next write.
+        let workspace = try context.requireWorkspace()
+        let body = try store.readCache.value(.init(workspace: workspace.id, name: "GET /v1/teams")) {
+            ByteBuffer(bytes: try Rows.encoder.encode(ListResponse(data: try store.teams(workspace), next: nil)))
+        }
+        return JSONIO.response(encoded: body)
     }
 
     @Sendable func get(_ request: Request, context: MockRequestContext) async throws -> Response {
