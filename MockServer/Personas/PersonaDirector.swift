@@ -27,7 +27,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
             var scheduler = PersonaScheduler()
             while !Task.isCancelled {
                 let generation = store.signal.generation(EventSignal.anyWorkspace)
-                let next = pass(&scheduler, now: origin.duration(to: clock.now))
+                let next = await pass(&scheduler, now: origin.duration(to: clock.now))
                 if next.acted { continue }
                 let deadline = next.due.map { origin.advanced(by: $0) }
                 await withTaskGroup(of: Void.self) { group in
@@ -45,7 +45,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// One pass over the work: does what is due; returns whether anything was done and when the next action is due.
-    private func pass(_ scheduler: inout PersonaScheduler, now: Duration) -> (acted: Bool, due: Duration?) {
+    private func pass(_ scheduler: inout PersonaScheduler, now: Duration) async -> (acted: Bool, due: Duration?) {
         let work: [PersonaWork]
         do {
             work = try store.personaWork()
@@ -65,7 +65,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
             let prior = assigned && scheduler.progress[key] == nil ? (try? store.replies(by: agent.id, conversationId: item.conversationId)) ?? 0 : 0
             let step = scheduler.step(.init(key: key, persona: item.persona, assigned: assigned, priorReplies: prior), now: now)
             if let action = step.due {
-                if perform(action, item, agent) { acted = true }
+                if await perform(action, item, agent) { acted = true }
                 scheduler.did(action, key, now: now)
             } else if let due = step.next {
                 earliest = min(earliest ?? due, due)
@@ -83,7 +83,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// Does one action through the store, journals it, and says whether it changed anything.
-    private func perform(_ action: PersonaScheduler.Action, _ item: PersonaWork, _ agent: Agent) -> Bool {
+    private func perform(_ action: PersonaScheduler.Action, _ item: PersonaWork, _ agent: Agent) async -> Bool {
         let started = Date()
         let clockStart = ContinuousClock.now
         var path = "/mock/v1/conversations/\(item.conversationId)/"
@@ -103,7 +103,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
                 let text = Persona.render(
                     template, user: item.userName, team: item.teamName, agent: agent.name,
                     lastUserMessage: (try? store.lastUserMessage(conversationId: item.conversationId)) ?? "")
-                let (message, _) = try store.post(
+                let (message, _) = try await store.post(
                     item.workspace, conversationId: item.conversationId,
                     NewMessage(author: .agent, text: text, visibility: .public), agentId: agent.id)
                 status = 201

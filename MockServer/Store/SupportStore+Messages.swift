@@ -8,9 +8,9 @@ extension SupportStore {
     /// content is `idempotency_key_reused`. Public agent messages emit `message.created`.
     public func post(
         _ workspace: Workspace, conversationId: String, _ new: NewMessage, agentId: String? = nil
-    ) throws -> (message: Message, created: Bool) {
+    ) async throws -> (message: Message, created: Bool) {
         let visibility = new.visibility ?? .public
-        let result: (message: Message, created: Bool) = try write { db in
+        let result: (message: Message, created: Bool) = try await groupedWrite { [self] db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             let conversationNumber = EntityKind.conversation.number(from: conversationId)!
             let clientMessageId = has(.duplicateRetriedMessage) ? nil : new.clientMessageId

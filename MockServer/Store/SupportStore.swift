@@ -16,6 +16,8 @@ public final class SupportStore: Sendable {
     /// Known token digests (SHA-256, hex) and their workspaces, filled on first use and compared in
     /// constant time; tokens never change workspace and the token itself is never kept.
     let tokenCache = Mutex<[(hash: String, workspace: Workspace)]>([])
+    /// Messages written in shared transactions (group commit).
+    let groupCommit: GroupCommit
     /// Encoded answers kept between writes (the teams list); dropped after every write.
     public let readCache = ReadCache()
     /// Rules broken on purpose (`--defect`); empty in normal use.
@@ -48,6 +50,7 @@ public final class SupportStore: Sendable {
         } else {
             db = try DatabaseQueue(configuration: configuration)
         }
+        groupCommit = GroupCommit(writer: db)
         try Schema.migrator.migrate(db)
     }
 
@@ -71,6 +74,13 @@ public final class SupportStore: Sendable {
         } catch let error as StoreError {
             throw error
         }
+    }
+
+    /// Like ``write(_:)``, but grouped with the writes that arrive meanwhile into one transaction
+    /// (``GroupCommit``); for the hot path, a message.
+    func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { readCache.invalidate() }
+        return try await groupCommit.write(body)
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }

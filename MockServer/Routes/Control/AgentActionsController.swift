@@ -46,7 +46,7 @@ struct AgentActionsController {
             agentId = try store.agents(workspace, teamId: teamId).first?.id
         }
         let new = NewMessage(author: .agent, text: text, visibility: visibility, choices: body.choices)
-        let (message, _) = try store.post(workspace, conversationId: conversation.id, new, agentId: agentId)
+        let (message, _) = try await store.post(workspace, conversationId: conversation.id, new, agentId: agentId)
         return try JSONIO.response(message, status: .created)
     }
 

@@ -24,7 +24,7 @@ struct MessagesController {
         }
         if new.clientMessageId == nil { new.clientMessageId = headerKey }
         if let key = new.clientMessageId { _ = try JSONIO.requireText(key, field: "clientMessageId", max: 256) }
-        let (message, created) = try store.post(workspace, conversationId: context.id(), new)
+        let (message, created) = try await store.post(workspace, conversationId: context.id(), new)
         return try JSONIO.response(message, status: created ? .created : .ok)
     }
 
