@@ -116,9 +116,9 @@ extension SupportStore {
 
     /// `POST messages`.
     func postChatwootMessage(_ workspace: Workspace, number: Int64, _ input: MessageInput, principal: ChatwootPrincipal)
-        throws -> [String: JSONValue]
+        async throws -> [String: JSONValue]
     {
-        let result = try write { db in
+        let result = try await groupedWrite { [self] db in
             let conversation = try requireConversationRow(db, workspace, number: number)
             let message = try insertChatwootMessage(db, workspace, conversation: conversation, input, principal: principal)
             return try ChatwootViews(store: self, db: db, workspace: workspace).message(

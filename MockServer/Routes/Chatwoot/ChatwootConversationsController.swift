@@ -144,7 +144,7 @@ struct ChatwootConversationsController {
     @Sendable func postMessage(_ request: Request, context: MockRequestContext) async throws -> Response {
         let input = try await JSONIO.decode(MessageInput.self, from: request, context: context)
         return try ChatwootJSON.response(
-            try store.postChatwootMessage(
+            try await store.postChatwootMessage(
                 try context.requireWorkspace(), number: try context.number(), input, principal: try context.principal()))
     }
 
