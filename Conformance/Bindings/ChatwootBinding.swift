@@ -45,7 +45,9 @@ public struct ChatwootBinding: ConformanceBinding {
     /// Nil: Chatwoot does not speak the neutral API.
     public func raw(observer: @escaping @Sendable (HTTPExchange) -> Void) -> HTTPTransport? { nil }
 
-    public func otherWorkspace(observer: @escaping @Sendable (HTTPExchange) -> Void) async throws
+    public func otherWorkspace(
+        observer: @escaping @Sendable (HTTPExchange) -> Void
+    ) async throws
         -> (any SupportSystem, HTTPTransport)?
     {
         guard let otherAccount else { return nil }

@@ -45,7 +45,9 @@ public struct NeutralBinding: ConformanceBinding {
         HTTPTransport(baseURL: target, token: token, timeout: 10, observer: observer)
     }
 
-    public func otherWorkspace(observer: @escaping @Sendable (HTTPExchange) -> Void) async throws
+    public func otherWorkspace(
+        observer: @escaping @Sendable (HTTPExchange) -> Void
+    ) async throws
         -> (any SupportSystem, HTTPTransport)?
     {
         var other = otherToken

@@ -29,7 +29,9 @@ enum CloseCases {
             let listed = try await ctx.support.messages(in: conversation.id, after: nil, limit: nil)
             try checkEqual(listed.map(\.text), ["before"], "messages kept")
         },
-        ConformanceCase("CLOSE-004", .must, .core, rule: .nextContact, "After close, the user's next contact starts a new conversation in state bot.") { ctx in
+        ConformanceCase(
+            "CLOSE-004", .must, .core, rule: .nextContact, "After close, the user's next contact starts a new conversation in state bot."
+        ) { ctx in
             let (user, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.support.close(conversation.id)
             let next = try await ctx.support.openConversation(userId: user.id, context: .init(), idempotencyKey: nil)
@@ -42,13 +44,16 @@ enum CloseCases {
             let (_, conversation) = try await ctx.freshConversation()
             try checkEqual(try await ctx.support.close(conversation.id).state, .closed, "state after close")
         },
-        ConformanceCase("CLOSE-006", .must, .core, rule: .closeSession, "A resolved conversation can be closed.", needs: [.agentDesk]) { ctx in
+        ConformanceCase("CLOSE-006", .must, .core, rule: .closeSession, "A resolved conversation can be closed.", needs: [.agentDesk]) {
+            ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.desk.accept(conversation.id, agentId: nil)
             _ = try await ctx.desk.resolve(conversation.id)
             try checkEqual(try await ctx.support.close(conversation.id).state, .closed, "state after close")
         },
-        ConformanceCase("CLOSE-007", .must, .core, rule: .closeSession, "An agent cannot write in a closed conversation.", needs: [.agentDesk]) { ctx in
+        ConformanceCase(
+            "CLOSE-007", .must, .core, rule: .closeSession, "An agent cannot write in a closed conversation.", needs: [.agentDesk]
+        ) { ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.desk.accept(conversation.id, agentId: nil)
             _ = try await ctx.support.close(conversation.id)
@@ -56,7 +61,10 @@ enum CloseCases {
                 _ = try await ctx.desk.reply(conversation.id, text: "hello?")
             }
         },
-        ConformanceCase("CLOSE-008", .must, .core, rule: .nextContact, "After resolve and close, the next contact is back with the bot, not the team.", needs: [.agentDesk]) { ctx in
+        ConformanceCase(
+            "CLOSE-008", .must, .core, rule: .nextContact, "After resolve and close, the next contact is back with the bot, not the team.",
+            needs: [.agentDesk]
+        ) { ctx in
             let (user, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.desk.accept(conversation.id, agentId: nil)
             _ = try await ctx.desk.resolve(conversation.id)
@@ -66,7 +74,9 @@ enum CloseCases {
             try checkEqual(next.teamId, nil, "team of the next conversation")
             try checkEqual(next.assigneeId, nil, "assignee of the next conversation")
         },
-        ConformanceCase("CLOSE-009", .should, .core, rule: .closeSession, "A resolved conversation takes no more bot messages.", needs: [.agentDesk]) { ctx in
+        ConformanceCase(
+            "CLOSE-009", .should, .core, rule: .closeSession, "A resolved conversation takes no more bot messages.", needs: [.agentDesk]
+        ) { ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             _ = try await ctx.desk.accept(conversation.id, agentId: nil)
             _ = try await ctx.desk.resolve(conversation.id)

@@ -4,7 +4,8 @@ import HandoffContract
 /// CNV: conversations that hold the history and context.
 enum ConversationCases {
     static let all: [ConformanceCase] = [
-        ConformanceCase("CNV-001", .must, .core, rule: .entities, "A new conversation belongs to its user and starts in state bot.") { ctx in
+        ConformanceCase("CNV-001", .must, .core, rule: .entities, "A new conversation belongs to its user and starts in state bot.") {
+            ctx in
             let (user, conversation) = try await ctx.freshConversation()
             try checkEqual(conversation.state, .bot, "state")
             try checkEqual(conversation.userId, user.id, "userId")
@@ -18,7 +19,10 @@ enum ConversationCases {
             let read = try await ctx.support.conversation(id: conversation.id)
             try checkEqual(read.context, context, "context read back")
         },
-        ConformanceCase("CNV-003", .must, .core, rule: .idempotentRetry, "Opening a conversation twice with one idempotency key yields one conversation.") { ctx in
+        ConformanceCase(
+            "CNV-003", .must, .core, rule: .idempotentRetry,
+            "Opening a conversation twice with one idempotency key yields one conversation."
+        ) { ctx in
             let user = try await ctx.freshUser()
             let key = "conform-cnv3-\(UUID().uuidString)"
             let first = try await ctx.support.openConversation(userId: user.id, context: .init(), idempotencyKey: key)
@@ -43,7 +47,8 @@ enum ConversationCases {
             let closed = try await ctx.support.conversations(userId: user.id, state: .closed)
             try checkEqual(closed.map(\.id), [second.id], "conversations in state closed")
         },
-        ConformanceCase("CNV-006", .must, .core, rule: .entities, "Opening a conversation for an unknown user is refused as not found.") { ctx in
+        ConformanceCase("CNV-006", .must, .core, rule: .entities, "Opening a conversation for an unknown user is refused as not found.") {
+            ctx in
             try await checkRefused(["not_found"], "open for an unknown user") {
                 _ = try await ctx.support.openConversation(userId: "usr_999999999", context: .init(), idempotencyKey: nil)
             }

@@ -4,7 +4,9 @@ import HandoffContract
 /// MSG: mirrored messages in order, once.
 enum MessageCases {
     static let all: [ConformanceCase] = [
-        ConformanceCase("MSG-001", .must, .core, rule: .messageOrder, "Mirrored messages get increasing sequence numbers in the order posted.") { ctx in
+        ConformanceCase(
+            "MSG-001", .must, .core, rule: .messageOrder, "Mirrored messages get increasing sequence numbers in the order posted."
+        ) { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             var seqs: [Int] = []
             for index in 1...6 {
@@ -13,7 +15,9 @@ enum MessageCases {
             }
             try check(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "sequence numbers not increasing: \(seqs)")
         },
-        ConformanceCase("MSG-002", .must, .core, rule: .messageOrder, "Listing returns the messages in the order posted, with their authors.") { ctx in
+        ConformanceCase(
+            "MSG-002", .must, .core, rule: .messageOrder, "Listing returns the messages in the order posted, with their authors."
+        ) { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let sent: [(MessageAuthor, String)] = (1...8).map { ($0.isMultiple(of: 3) ? .bot : .user, "m\($0)") }
             for (author, text) in sent { _ = try await ctx.support.post(.init(author: author, text: text), to: conversation.id) }
@@ -21,7 +25,8 @@ enum MessageCases {
             try checkEqual(listed.map(\.text), sent.map(\.1), "texts in order")
             try checkEqual(listed.map(\.author), sent.map(\.0), "authors in order")
         },
-        ConformanceCase("MSG-003", .must, .core, rule: .idempotentRetry, "A message retried with the same client id is stored once.") { ctx in
+        ConformanceCase("MSG-003", .must, .core, rule: .idempotentRetry, "A message retried with the same client id is stored once.") {
+            ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let message = NewMessage(author: .user, text: "only once", clientMessageId: "conform-\(UUID().uuidString)")
             let first = try await ctx.support.post(message, to: conversation.id)
@@ -41,7 +46,8 @@ enum MessageCases {
             let listed = try await ctx.support.messages(in: conversation.id, after: nil, limit: nil)
             try checkEqual(listed.count, 1, "messages stored after 8 concurrent retries")
         },
-        ConformanceCase("MSG-005", .must, .core, rule: .messageOrder, "Listing after a sequence number returns only the later messages.") { ctx in
+        ConformanceCase("MSG-005", .must, .core, rule: .messageOrder, "Listing after a sequence number returns only the later messages.") {
+            ctx in
             let (_, conversation) = try await ctx.freshConversation()
             var stored: [Message] = []
             for index in 1...5 { stored.append(try await ctx.support.post(.init(author: .user, text: "m\(index)"), to: conversation.id)) }
@@ -84,7 +90,8 @@ enum MessageCases {
             try checkEqual(a.map(\.text), ["a1", "a2", "a3", "a4"], "first conversation")
             try checkEqual(b.map(\.text), ["b1", "b2", "b3", "b4"], "second conversation")
         },
-        ConformanceCase("MSG-009", .should, .core, rule: .idempotentRetry, "Reusing a client id for a different message is refused.") { ctx in
+        ConformanceCase("MSG-009", .should, .core, rule: .idempotentRetry, "Reusing a client id for a different message is refused.") {
+            ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let key = "conform-\(UUID().uuidString)"
             _ = try await ctx.support.post(.init(author: .user, text: "first", clientMessageId: key), to: conversation.id)
@@ -92,7 +99,10 @@ enum MessageCases {
                 _ = try await ctx.support.post(.init(author: .user, text: "second", clientMessageId: key), to: conversation.id)
             }
         },
-        ConformanceCase("MSG-010", .must, .core, rule: .messageOrder, "Concurrent posts to one conversation are all stored with distinct sequence numbers.") { ctx in
+        ConformanceCase(
+            "MSG-010", .must, .core, rule: .messageOrder,
+            "Concurrent posts to one conversation are all stored with distinct sequence numbers."
+        ) { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let support = ctx.support
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -19,8 +19,10 @@ enum RawChecks {
         if let code { try checkEqual(found, code, "\(what): code") }
     }
 
-    static func send(_ transport: HTTPTransport, _ method: HTTPMethod, _ path: String, _ body: String? = nil,
-                     headers: [(String, String)] = []) async throws -> HTTPExchange {
+    static func send(
+        _ transport: HTTPTransport, _ method: HTTPMethod, _ path: String, _ body: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> HTTPExchange {
         try await transport.send(method, path, body: body.map { Array($0.utf8) }, headers: headers)
     }
 }

@@ -11,14 +11,17 @@ enum TransferCases {
     }
 
     static let all: [ConformanceCase] = [
-        ConformanceCase("XFER-001", .must, .core, rule: .transferByReference, "Transfer by team id queues the conversation for that team.") { ctx in
+        ConformanceCase("XFER-001", .must, .core, rule: .transferByReference, "Transfer by team id queues the conversation for that team.")
+        { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let team = try await ctx.availableTeam()
             let (queued, _) = try transferred(try await ctx.support.transfer(conversation.id, to: .id(team.id)), "transfer by id")
             try checkEqual(queued.state, .queued, "state")
             try checkEqual(queued.teamId, team.id, "teamId")
         },
-        ConformanceCase("XFER-002", .must, .core, rule: .transferByReference, "Transfer by team name queues the conversation for that team.") { ctx in
+        ConformanceCase(
+            "XFER-002", .must, .core, rule: .transferByReference, "Transfer by team name queues the conversation for that team."
+        ) { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             let team = try await ctx.availableTeam()
             let (queued, named) = try transferred(try await ctx.support.transfer(conversation.id, to: .name(team.name)), "transfer by name")
@@ -33,7 +36,9 @@ enum TransferCases {
                 try await ctx.support.transfer(conversation.id, to: .name(team.name.uppercased())), "transfer by upper-case name")
             try checkEqual(queued.teamId, team.id, "teamId")
         },
-        ConformanceCase("XFER-004", .must, .core, rule: .unknownTeam, "Transfer to an unknown team name is a clear error and changes nothing.") { ctx in
+        ConformanceCase(
+            "XFER-004", .must, .core, rule: .unknownTeam, "Transfer to an unknown team name is a clear error and changes nothing."
+        ) { ctx in
             let (_, conversation) = try await ctx.freshConversation()
             try await checkRefused(["unknown_team"], "transfer to an unknown team name") {
                 _ = try await ctx.support.transfer(conversation.id, to: .name("No Such Team \(UUID().uuidString)"))
@@ -71,7 +76,8 @@ enum TransferCases {
             try checkEqual(after.state, .bot, "state after team_unavailable")
             try checkEqual(after.teamId, nil, "teamId after team_unavailable")
         },
-        ConformanceCase("XFER-007", .must, .core, rule: .historyVisible, "History mirrored before the transfer is all there after it.") { ctx in
+        ConformanceCase("XFER-007", .must, .core, rule: .historyVisible, "History mirrored before the transfer is all there after it.") {
+            ctx in
             let texts = ["I was charged twice", "Let me check", "Invoice INV-9", "Handing you over"]
             let messages = texts.enumerated().map { NewMessage(author: $0.offset.isMultiple(of: 2) ? .user : .bot, text: $0.element) }
             let (_, conversation, _) = try await ctx.handedOff(messages: messages)
@@ -98,12 +104,15 @@ enum TransferCases {
             let listed = try await ctx.support.messages(in: conversation.id, after: nil, limit: nil)
             try check(!listed.contains { $0.author == .bot && $0.visibility == .public }, "the refused bot message was stored")
         },
-        ConformanceCase("XFER-010", .must, .core, rule: .botSilenced, "After the transfer an internal bot note for the agent is accepted.") { ctx in
+        ConformanceCase("XFER-010", .must, .core, rule: .botSilenced, "After the transfer an internal bot note for the agent is accepted.")
+        { ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             let note = try await ctx.support.post(.init(author: .bot, text: "User verified", visibility: .internal), to: conversation.id)
             try checkEqual(note.visibility, .internal, "visibility of the note")
         },
-        ConformanceCase("XFER-011", .must, .core, rule: .botSilenced, "After the transfer the user's messages still reach the conversation.") { ctx in
+        ConformanceCase(
+            "XFER-011", .must, .core, rule: .botSilenced, "After the transfer the user's messages still reach the conversation."
+        ) { ctx in
             let (_, conversation, _) = try await ctx.handedOff()
             let message = try await ctx.support.post(.init(author: .user, text: "Are you there?"), to: conversation.id)
             try checkEqual(message.author, .user, "author")
@@ -117,17 +126,24 @@ enum TransferCases {
                 _ = try await ctx.support.post(.init(author: .bot, text: "Can I help?"), to: conversation.id)
             }
         },
-        ConformanceCase("XFER-013", .should, .core, rule: .transferByReference, "A repeated transfer to the same team keeps the conversation queued there.") { ctx in
+        ConformanceCase(
+            "XFER-013", .should, .core, rule: .transferByReference,
+            "A repeated transfer to the same team keeps the conversation queued there."
+        ) { ctx in
             let (_, conversation, team) = try await ctx.handedOff()
             let (again, _) = try transferred(try await ctx.support.transfer(conversation.id, to: .id(team.id)), "repeated transfer")
             try checkEqual(again.state, .queued, "state")
             try checkEqual(again.teamId, team.id, "teamId")
         },
-        ConformanceCase("XFER-014", .must, .core, rule: .transferByReference, "Each team receives the conversations transferred to it, and no other team does.") { ctx in
+        ConformanceCase(
+            "XFER-014", .must, .core, rule: .transferByReference,
+            "Each team receives the conversations transferred to it, and no other team does."
+        ) { ctx in
             let teams = try await ctx.support.teams().filter(\.availability.available)
             for team in teams {
                 let (_, conversation) = try await ctx.freshConversation()
-                let (queued, _) = try transferred(try await ctx.support.transfer(conversation.id, to: .id(team.id)), "transfer to \(team.name)")
+                let (queued, _) = try transferred(
+                    try await ctx.support.transfer(conversation.id, to: .id(team.id)), "transfer to \(team.name)")
                 try checkEqual(queued.teamId, team.id, "teamId after a transfer to \(team.name)")
             }
         },

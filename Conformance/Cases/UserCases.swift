@@ -10,7 +10,8 @@ enum UserCases {
             try check(!user.id.isEmpty, "user id is empty")
             try checkEqual(user.externalId, externalId, "externalId")
         },
-        ConformanceCase("USR-002", .must, .core, rule: .idempotentUser, "Creating a user twice with one externalId yields one user.") { ctx in
+        ConformanceCase("USR-002", .must, .core, rule: .idempotentUser, "Creating a user twice with one externalId yields one user.") {
+            ctx in
             let externalId = "conform-usr2-\(UUID().uuidString)"
             let first = try await ctx.support.ensureUser(.init(externalId: externalId))
             let second = try await ctx.support.ensureUser(.init(externalId: externalId))
@@ -33,7 +34,8 @@ enum UserCases {
             let found = try await ctx.support.findUser(externalId: externalId)
             try checkEqual(found?.id, user.id, "user found by the externalId it was created with")
         },
-        ConformanceCase("USR-005", .must, .core, rule: .idempotentUser, "Looking up an unknown externalId finds nothing, without an error.") { ctx in
+        ConformanceCase("USR-005", .must, .core, rule: .idempotentUser, "Looking up an unknown externalId finds nothing, without an error.")
+        { ctx in
             let found = try await ctx.support.findUser(externalId: "conform-nobody-\(UUID().uuidString)")
             try checkEqual(found?.id, nil, "user found for an unknown externalId")
         },
@@ -56,7 +58,8 @@ enum UserCases {
             try checkEqual(user.attributes["plan"], .string("pro"), "attributes.plan")
             try checkEqual(user.attributes["vip"], .bool(true), "attributes.vip")
         },
-        ConformanceCase("USR-008", .must, .core, rule: .idempotentUser, "Re-creating a user does not change the first user's data.") { ctx in
+        ConformanceCase("USR-008", .must, .core, rule: .idempotentUser, "Re-creating a user does not change the first user's data.") {
+            ctx in
             let externalId = "conform-usr8-\(UUID().uuidString)"
             _ = try await ctx.support.ensureUser(.init(externalId: externalId, name: "First"))
             _ = try await ctx.support.ensureUser(.init(externalId: externalId, name: "Second"))

@@ -7,7 +7,8 @@ public enum ConsoleReport {
     public static func line(_ result: CaseResult) -> String {
         let testCase = result.testCase
         let ms = result.duration.components.seconds * 1000 + result.duration.components.attoseconds / 1_000_000_000_000_000
-        var line = "\(pad(result.outcome.label, 5)) \(pad(testCase.id, 9)) \(pad(testCase.level.rawValue, 6)) \(testCase.requirement) (\(ms) ms)"
+        var line =
+            "\(pad(result.outcome.label, 5)) \(pad(testCase.id, 9)) \(pad(testCase.level.rawValue, 6)) \(testCase.requirement) (\(ms) ms)"
         switch result.outcome {
         case .failed(let message, let exchanges):
             line += "\n        \(message)"
@@ -16,7 +17,8 @@ public enum ConsoleReport {
             }
         case .skipped(let reason): line += "\n        skipped: \(reason)"
         case .expectedFailure(let reason, _): line += "\n        expected failure: \(reason)"
-        case .unexpectedPass(let reason): line += "\n        passed although listed as expected to fail (\(reason)): remove it from the list"
+        case .unexpectedPass(let reason):
+            line += "\n        passed although listed as expected to fail (\(reason)): remove it from the list"
         case .passed: break
         }
         return line
@@ -30,7 +32,8 @@ public enum ConsoleReport {
             if results.isEmpty { continue }
             func count(_ label: String...) -> Int { results.filter { label.contains($0.outcome.label) }.count }
             lines.append(
-                "\(pad(profile.rawValue, 10)) \(lpad(count("PASS", "XPASS"), 6))  \(lpad(count("FAIL"), 6))  \(lpad(count("SKIP"), 7))  \(lpad(count("XFAIL"), 5))")
+                "\(pad(profile.rawValue, 10)) \(lpad(count("PASS", "XPASS"), 6))  \(lpad(count("FAIL"), 6))  \(lpad(count("SKIP"), 7))  \(lpad(count("XFAIL"), 5))"
+            )
         }
         lines.append("")
         let should = summary.results.filter { if case .failed = $0.outcome { $0.testCase.level != .must } else { false } }
@@ -40,8 +43,10 @@ public enum ConsoleReport {
         }
         let seconds = Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
         lines.append(
-            (summary.conforms ? "CONFORMS" : "DOES NOT CONFORM: MUST cases failed: " + summary.mustFailures.map(\.testCase.id).joined(separator: ", "))
-                + " — \(summary.binding) binding, \(summary.target), \(String(format: "%.2f", seconds)) s, \(summary.expectedFailures) expected failures (XFAIL)")
+            (summary.conforms
+                ? "CONFORMS" : "DOES NOT CONFORM: MUST cases failed: " + summary.mustFailures.map(\.testCase.id).joined(separator: ", "))
+                + " — \(summary.binding) binding, \(summary.target), \(String(format: "%.2f", seconds)) s, \(summary.expectedFailures) expected failures (XFAIL)"
+        )
         lines.append(summary.closingLine)
         return lines.joined(separator: "\n")
     }

@@ -61,11 +61,13 @@ public enum JSONReport {
                 rule: result.testCase.rule.rawValue, requirement: result.testCase.requirement, outcome: result.outcome.label,
                 message: message, reason: reason, durationMs: milliseconds(result.duration),
                 exchanges: exchanges.map {
-                    Exchange(method: $0.method, path: $0.path, requestBody: $0.requestBody, status: $0.status, responseBody: $0.responseBody)
+                    Exchange(
+                        method: $0.method, path: $0.path, requestBody: $0.requestBody, status: $0.status, responseBody: $0.responseBody)
                 })
         }
         let report = Report(
-            suite: summary.suite, suiteVersion: summary.suiteVersion, binding: summary.binding, target: summary.target, date: date, conforms: summary.conforms, passed: summary.passed,
+            suite: summary.suite, suiteVersion: summary.suiteVersion, binding: summary.binding, target: summary.target, date: date,
+            conforms: summary.conforms, passed: summary.passed,
             failed: summary.failed, skipped: summary.skipped, expectedFailures: summary.expectedFailures,
             durationMs: milliseconds(summary.duration), cases: cases)
         let encoder = JSONEncoder()

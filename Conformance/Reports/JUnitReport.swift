@@ -7,13 +7,16 @@ public enum JUnitReport {
     public static func render(_ summary: RunSummary) -> String {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         let total = summary.results.count
-        xml += #"<testsuites name="\#(escape(summary.suite))" tests="\#(total)" failures="\#(summary.failed)" skipped="\#(summary.skipped + summary.expectedFailures)" time="\#(seconds(summary.duration))">"# + "\n"
+        xml +=
+            #"<testsuites name="\#(escape(summary.suite))" tests="\#(total)" failures="\#(summary.failed)" skipped="\#(summary.skipped + summary.expectedFailures)" time="\#(seconds(summary.duration))">"#
+            + "\n"
         for profile in Profile.allCases {
             let results = summary.results.filter { $0.testCase.profile == profile }
             if results.isEmpty { continue }
             let failures = results.filter { $0.outcome.label == "FAIL" }.count
             let skipped = results.filter { ["SKIP", "XFAIL"].contains($0.outcome.label) }.count
-            xml += #"  <testsuite name="\#(profile.rawValue)" tests="\#(results.count)" failures="\#(failures)" skipped="\#(skipped)">"# + "\n"
+            xml +=
+                #"  <testsuite name="\#(profile.rawValue)" tests="\#(results.count)" failures="\#(failures)" skipped="\#(skipped)">"# + "\n"
             for result in results {
                 let testCase = result.testCase
                 let name = escape("\(testCase.id) [\(testCase.level.rawValue)] \(testCase.requirement)")
@@ -22,7 +25,10 @@ public enum JUnitReport {
                 case .passed, .unexpectedPass: break
                 case .failed(let message, let exchanges):
                     let detail = exchanges.map { MarkdownReport.describe($0) }.joined(separator: "\n\n")
-                    xml += "\n" + #"      <failure message="\#(escape("[\(testCase.level.rawValue)] \(message)"))">\#(escape(detail))</failure>"# + "\n    "
+                    xml +=
+                        "\n"
+                        + #"      <failure message="\#(escape("[\(testCase.level.rawValue)] \(message)"))">\#(escape(detail))</failure>"#
+                        + "\n    "
                 case .skipped(let reason):
                     xml += "\n" + #"      <skipped message="\#(escape(reason))"/>"# + "\n    "
                 case .expectedFailure(let reason, let message):

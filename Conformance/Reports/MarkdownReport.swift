@@ -14,7 +14,8 @@ public enum MarkdownReport {
         md += "| Suite | \(summary.suite) \(summary.suiteVersion) |\n| Date | \(formatter.string(from: date)) |\n"
         md += "| Verdict | **\(summary.conforms ? "CONFORMS" : "DOES NOT CONFORM")** (no MUST case may fail) |\n"
         md += "| Result | \(summary.closingLine); \(summary.expectedFailures) expected failures |\n\n"
-        md += "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | skipped | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+        md +=
+            "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | skipped | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
         for profile in Profile.allCases {
             let results = summary.results.filter { $0.testCase.profile == profile }
             if results.isEmpty { continue }
@@ -49,7 +50,8 @@ public enum MarkdownReport {
         }
         md += "\n## All cases\n\n| case | level | profile | outcome | requirement |\n| --- | --- | --- | --- | --- |\n"
         for result in summary.results {
-            md += "| \(result.testCase.id) | \(result.testCase.level.rawValue) | \(result.testCase.profile.rawValue) | \(result.outcome.label) | \(result.testCase.requirement) |\n"
+            md +=
+                "| \(result.testCase.id) | \(result.testCase.level.rawValue) | \(result.testCase.profile.rawValue) | \(result.outcome.label) | \(result.testCase.requirement) |\n"
         }
         return md
     }

@@ -40,7 +40,8 @@ public enum CatalogueListing {
     public static func render(_ cases: [ConformanceCase]) -> String {
         cases.map { testCase in
             let needs = testCase.needs.isEmpty ? "" : " [needs \(testCase.needs.map(\.rawValue).sorted().joined(separator: ", "))]"
-            return "\(ConsoleReport.pad(testCase.id, 9)) \(ConsoleReport.pad(testCase.level.rawValue, 6)) \(ConsoleReport.pad(testCase.profile.rawValue, 8)) \(testCase.requirement)\(needs)"
+            return
+                "\(ConsoleReport.pad(testCase.id, 9)) \(ConsoleReport.pad(testCase.level.rawValue, 6)) \(ConsoleReport.pad(testCase.profile.rawValue, 8)) \(testCase.requirement)\(needs)"
         }.joined(separator: "\n") + "\n\(cases.count) cases"
     }
 }

@@ -58,7 +58,9 @@ public struct RunSummary: Sendable {
     public var suiteVersion: String = Catalogue.version
 
     /// Cases that passed, including unexpected passes.
-    public var passed: Int { results.filter { if case .passed = $0.outcome { true } else if case .unexpectedPass = $0.outcome { true } else { false } }.count }
+    public var passed: Int {
+        results.filter { if case .passed = $0.outcome { true } else if case .unexpectedPass = $0.outcome { true } else { false } }.count
+    }
     /// Cases that failed and were not expected to.
     public var failed: Int { results.filter { if case .failed = $0.outcome { true } else { false } }.count }
     /// Cases that could not run.

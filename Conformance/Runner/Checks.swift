@@ -48,7 +48,8 @@ public func checkRefused(
             // The target leaves this rule to its clients; the binding kept it without sending anything.
             guard let code = error.code, codes.contains(code) else {
                 throw CaseFailure(
-                    "\(what): the binding refused it with code \(show(error.code ?? "(none)")), want \(codes.map(show).joined(separator: " or "))")
+                    "\(what): the binding refused it with code \(show(error.code ?? "(none)")), want \(codes.map(show).joined(separator: " or "))"
+                )
             }
             return
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What to run and how.
 public struct SuiteOptions: Sendable {
     /// Run only cases whose id matches one of these globs (`XFER-*`); empty runs all.
@@ -76,5 +78,3 @@ public struct ExpectedFailureError: Error, CustomStringConvertible {
     /// What is wrong.
     public var description: String { "line \(line): '\(text)' needs a case id and a reason (ID: reason)" }
 }
-
-import Foundation

@@ -242,7 +242,8 @@ public enum ConsumerCatalogue {
         if attempts.isEmpty {
             throw CaseSkip(reason: "no webhook delivery in the journal (the connector polls the feed, or subscribed no webhook)")
         }
-        let limit = Double(evidence.ackWithin.components.seconds) * 1000
+        let limit =
+            Double(evidence.ackWithin.components.seconds) * 1000
             + Double(evidence.ackWithin.components.attoseconds) / 1e15
         let bad = attempts.filter { !$0.succeeded || $0.durationMs > limit }
         if let first = bad.first, let hook = first.webhook {

@@ -97,7 +97,8 @@ public struct ConsumerVerifier: Sendable {
                     + "raise handoff mock --journal-capacity or DELETE /mock/v1/journal before the run")
         }
         var results: [CaseResult] = []
-        for consumerCase in ConsumerCatalogue.all where options.only.isEmpty || options.only.contains(where: { Glob.matches($0, consumerCase.id) }) {
+        for consumerCase in ConsumerCatalogue.all
+        where options.only.isEmpty || options.only.contains(where: { Glob.matches($0, consumerCase.id) }) {
             let caseStarted = ContinuousClock.now
             let outcome: CaseOutcome
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// Appends every response of the Chatwoot face to a JSON Lines file (method, route template, status,
@@ -68,5 +69,3 @@ enum CollectingWriter {
         func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
 }
-
-import NIOCore

@@ -178,14 +178,18 @@ struct ChatwootViews {
         case .agent:
             guard let agent = try agentRow(message["agent_id"]) else { return .null }
             if webhook {
-                return .object(["id": .int(agent["id"] as Int64), "name": .string(Rows.text(agent, "name")),
-                                "email": .string(Rows.optionalText(agent, "email")), "type": "user"])
+                return .object([
+                    "id": .int(agent["id"] as Int64), "name": .string(Rows.text(agent, "name")),
+                    "email": .string(Rows.optionalText(agent, "email")), "type": "user",
+                ])
             }
             return .object(userPush(agent))
         case .bot:
             guard let bot = try speakingBot(inboxId: conversation["inbox_id"]) else { return .null }
-            return .object(["id": .int(bot["id"] as Int64), "name": .string(Rows.text(bot, "name")), "avatar_url": "",
-                            "type": "agent_bot"])
+            return .object([
+                "id": .int(bot["id"] as Int64), "name": .string(Rows.text(bot, "name")), "avatar_url": "",
+                "type": "agent_bot",
+            ])
         case .system:
             return .null
         }
@@ -236,7 +240,8 @@ struct ChatwootViews {
     func lastMessage(_ conversation: Row) throws -> Row? {
         try Row.fetchOne(
             db,
-            sql: "SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' AND author != 'system' ORDER BY seq DESC LIMIT 1",
+            sql:
+                "SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' AND author != 'system' ORDER BY seq DESC LIMIT 1",
             arguments: [conversation["id"] as Int64])
     }
 
@@ -244,14 +249,16 @@ struct ChatwootViews {
         var meta: Object = ["channel": "Channel::Api", "hmac_verified": false]
         if let contact = try userRow(conversation["user_id"]) { meta["sender"] = .object(contactPush(contact)) }
         if let agent = try agentRow(conversation["assignee_id"]) {
-            meta["assignee"] = .object(webhook ? ["id": .int(agent["id"] as Int64), "name": .string(Rows.text(agent, "name"))] : self.agent(agent))
+            meta["assignee"] = .object(
+                webhook ? ["id": .int(agent["id"] as Int64), "name": .string(Rows.text(agent, "name"))] : self.agent(agent))
             meta["assignee_type"] = "User"
         } else if webhook {
             meta["assignee"] = .null
             meta["assignee_type"] = .null
         }
         if let team = try teamRow(conversation["team_id"]) {
-            meta["team"] = .object(webhook ? ["id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased())] : self.team(team))
+            meta["team"] = .object(
+                webhook ? ["id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased())] : self.team(team))
         } else if webhook {
             meta["team"] = .null
         }

@@ -140,7 +140,9 @@ extension SupportStore {
         if try Row.fetchOne(
             db, sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' AND url = ? AND id != ?",
             arguments: [workspace.id, url, id ?? 0]) != nil
-        { throw ChatwootError.invalid("Url has already been taken", attributes: ["url"]) }
+        {
+            throw ChatwootError.invalid("Url has already been taken", attributes: ["url"])
+        }
     }
 
     /// `POST webhooks`.
@@ -148,7 +150,8 @@ extension SupportStore {
         try write { db in
             try validateWebhook(db, workspace, url: url, subscriptions: subscriptions, except: nil)
             try db.execute(
-                sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions) VALUES (?, ?, ?, ?, 'chatwoot', ?, ?)",
+                sql:
+                    "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions) VALUES (?, ?, ?, ?, 'chatwoot', ?, ?)",
                 arguments: [workspace.id, url, Self.newSecret(), now(), name, Rows.json(subscriptions)])
             let row = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [db.lastInsertedRowID])!
             return .object(["payload": .object(["webhook": webhookJSON(row, workspace: workspace)])])
@@ -165,13 +168,16 @@ extension SupportStore {
     }
 
     /// `PATCH webhooks/{id}`.
-    func updateChatwootWebhook(_ workspace: Workspace, id: Int64, url: String?, name: String?, subscriptions: [String]?) throws
+    func updateChatwootWebhook(
+        _ workspace: Workspace, id: Int64, url: String?, name: String?, subscriptions: [String]?
+    ) throws
         -> JSONValue
     {
         try write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
+                    db, sql: "SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'",
+                    arguments: [id, workspace.id])
             else { throw ChatwootError.notFound }
             let newURL = url ?? Rows.text(row, "url")
             let newSubscriptions = subscriptions ?? Rows.decode([String].self, row["subscriptions"], default: [])
@@ -187,7 +193,8 @@ extension SupportStore {
     /// `DELETE webhooks/{id}`.
     func deleteChatwootWebhook(_ workspace: Workspace, id: Int64) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
+            try db.execute(
+                sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
             if db.changesCount == 0 { throw ChatwootError.notFound }
         }
     }
@@ -210,7 +217,8 @@ extension SupportStore {
                 botId = db.lastInsertedRowID
                 if let botToken {
                     try db.execute(
-                        sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, bot_id) VALUES (?, ?, 'bot', ?, 'bot', ?)",
+                        sql:
+                            "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, bot_id) VALUES (?, ?, 'bot', ?, 'bot', ?)",
                         arguments: [Self.hash(token: botToken), workspace.id, now(), botId])
                 }
             }
@@ -221,7 +229,8 @@ extension SupportStore {
             if let botId, let botURL {
                 let secret = try String.fetchOne(db, sql: "SELECT secret FROM agent_bots WHERE id = ?", arguments: [botId]) ?? ""
                 try db.execute(
-                    sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, inbox_id) VALUES (?, ?, ?, ?, 'chatwoot-bot', ?, ?)",
+                    sql:
+                        "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, inbox_id) VALUES (?, ?, ?, ?, 'chatwoot-bot', ?, ?)",
                     arguments: [workspace.id, botURL, secret, now(), botName, inboxId])
             }
             return inboxId
@@ -237,7 +246,8 @@ extension SupportStore {
             let id = db.lastInsertedRowID
             if let token {
                 try db.execute(
-                    sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
+                    sql:
+                        "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
                     arguments: [Self.hash(token: token), workspace.id, now(), id])
             }
         }
@@ -246,8 +256,9 @@ extension SupportStore {
     /// Binds an existing agent to a user access token.
     func addAgentToken(_ workspace: Workspace, agentName: String, token: String) throws {
         try write { db in
-            guard let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND name = ?", arguments: [workspace.id, agentName])
+            guard
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND name = ?", arguments: [workspace.id, agentName])
             else { throw SeedError.invalid("agent token for '\(agentName)': no such agent") }
             try db.execute(
                 sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",

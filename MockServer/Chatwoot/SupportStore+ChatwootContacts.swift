@@ -56,22 +56,31 @@ extension SupportStore {
             if try Row.fetchOne(
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND email = ? COLLATE NOCASE AND id != ?",
                 arguments: [workspace.id, email, id ?? 0]) != nil
-            { throw ChatwootError.invalid("Email has already been taken", attributes: ["email"]) }
+            {
+                throw ChatwootError.invalid("Email has already been taken", attributes: ["email"])
+            }
         }
         if let phone = input.phone_number, !phone.isEmpty {
             guard phone.wholeMatch(of: /\+[1-9]\d{1,14}/) != nil else {
                 throw ChatwootError.invalid("Phone number should be in e164 format", attributes: ["phone_number"])
             }
             if try Row.fetchOne(
-                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?", arguments: [workspace.id, phone, id ?? 0]) != nil
-            { throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"]) }
+                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?", arguments: [workspace.id, phone, id ?? 0])
+                != nil
+            {
+                throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"])
+            }
         }
         if let identifier = input.identifier, !identifier.isEmpty, !has(.cwDuplicateIdentifiers),
             try Row.fetchOne(
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
                 arguments: [workspace.id, identifier, id ?? 0]) != nil
-        { throw ChatwootError.invalid("Identifier has already been taken", attributes: ["identifier"]) }
-        if let name = input.name, name.count > 255 { throw ChatwootError.invalid("Name is too long (maximum is 255 characters)", attributes: ["name"]) }
+        {
+            throw ChatwootError.invalid("Identifier has already been taken", attributes: ["identifier"])
+        }
+        if let name = input.name, name.count > 255 {
+            throw ChatwootError.invalid("Name is too long (maximum is 255 characters)", attributes: ["name"])
+        }
     }
 
     /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
@@ -81,7 +90,8 @@ extension SupportStore {
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
             var identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
             if has(.cwDuplicateIdentifiers), let taken = identifier,
-                try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ?", arguments: [workspace.id, taken]) != nil
+                try Row.fetchOne(
+                    db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ?", arguments: [workspace.id, taken]) != nil
             {
                 identifier = "\(taken)#\(UUID().uuidString)"
             }

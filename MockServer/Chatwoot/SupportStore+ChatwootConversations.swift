@@ -55,7 +55,9 @@ extension SupportStore {
     }
 
     /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
-    func createConversationCW(_ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal) throws
+    func createConversationCW(
+        _ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal
+    ) throws
         -> [String: JSONValue]
     {
         try write { db in
@@ -98,7 +100,9 @@ extension SupportStore {
             }
             if state == .queued && assignee != nil { state = .assigned }
             let number = try Int64.fetchOne(
-                db, sql: "UPDATE workspaces SET next_conversation_number = next_conversation_number + 1 WHERE id = ? RETURNING next_conversation_number - 1",
+                db,
+                sql:
+                    "UPDATE workspaces SET next_conversation_number = next_conversation_number + 1 WHERE id = ? RETURNING next_conversation_number - 1",
                 arguments: [workspace.id])!
             let time = now()
             try db.execute(
@@ -117,8 +121,9 @@ extension SupportStore {
             if let message = input.message, let content = message.content, !content.isEmpty {
                 _ = try insertChatwootMessage(
                     db, workspace, conversation: try conversationRow(db, id: id)!,
-                    MessageInput(content: content, message_type: "outgoing", private: message.private,
-                                 content_type: message.content_type, content_attributes: message.content_attributes),
+                    MessageInput(
+                        content: content, message_type: "outgoing", private: message.private,
+                        content_type: message.content_type, content_attributes: message.content_attributes),
                     principal: principal)
             }
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
@@ -129,7 +134,8 @@ extension SupportStore {
     /// `GET conversation/{id}`.
     func showConversation(_ workspace: Workspace, number: Int64) throws -> [String: JSONValue] {
         try db.read { db in
-            try ChatwootViews(store: self, db: db, workspace: workspace).conversation(try requireConversationRow(db, workspace, number: number))
+            try ChatwootViews(store: self, db: db, workspace: workspace).conversation(
+                try requireConversationRow(db, workspace, number: number))
         }
     }
 
@@ -192,7 +198,9 @@ extension SupportStore {
 
     /// `POST toggle_status`: Chatwoot's rules, including the bot handoff (pending → open by a bot) and
     /// an agent's self-assignment when a conversation becomes open.
-    func toggleStatus(_ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal) throws
+    func toggleStatus(
+        _ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal
+    ) throws
         -> [String: JSONValue]
     {
         defer { signal.fire(workspace.id) }

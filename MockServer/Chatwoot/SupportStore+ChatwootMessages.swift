@@ -115,7 +115,9 @@ extension SupportStore {
     }
 
     /// `POST messages`.
-    func postChatwootMessage(_ workspace: Workspace, number: Int64, _ input: MessageInput, principal: ChatwootPrincipal)
+    func postChatwootMessage(
+        _ workspace: Workspace, number: Int64, _ input: MessageInput, principal: ChatwootPrincipal
+    )
         async throws -> [String: JSONValue]
     {
         let result = try await groupedWrite { [self] db in

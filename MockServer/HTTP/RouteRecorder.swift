@@ -1,5 +1,6 @@
-import Synchronization
+import HandoffContract
 import Hummingbird
+import Synchronization
 
 /// Adds routes to a router group and records each in a ``RouteTable`` (for 405 answers).
 /// Written only while the application is being built, read after; the lock makes that safe to share.
@@ -40,8 +41,6 @@ extension Request {
         throw APIError.badParameter(name, "must be a cursor returned as 'next' by this list")
     }
 }
-
-import HandoffContract
 
 /// Which ids a cursor may be given as, besides a plain number.
 struct EntityKindCursor {

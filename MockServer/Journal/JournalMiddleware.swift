@@ -41,7 +41,7 @@ struct JournalMiddleware: RouterMiddleware {
             let buffer = try await CollectingWriter.collect(response.body)
             response.body = .init(byteBuffer: buffer)
             if buffer.readableBytes <= Self.maxResponse {
-                responseBody = try? JSONIO.decoder.decode(JSONValue.self, from: Data(buffer: buffer))
+                responseBody = JSONValueParser.parse(Array(buffer.readableBytesView))
             }
         }
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 }
@@ -50,7 +50,7 @@ struct JournalMiddleware: RouterMiddleware {
         let describer = JournalDescriber(
             method: request.method.rawValue, path: request.uri.path, route: route, status: response.status.code, face: face,
             pathId: context.parameters.get("id"), idempotencyKey: request.headers[.idempotencyKey],
-            requestBody: ticket.body.flatMap { try? JSONIO.decoder.decode(JSONValue.self, from: $0) },
+            requestBody: ticket.body.flatMap { JSONValueParser.parse([UInt8]($0)) },
             responseBody: responseBody,
             conversationForNumber: { number in try? store.conversation(workspace, number: number).id })
         let described = describer.describe()

@@ -1,5 +1,5 @@
-import HandoffContract
 import Foundation
+import HandoffContract
 
 /// A scripted agent for one team, for CI runs with nobody at the desk: it accepts each conversation
 /// that reaches the team after a delay, replies from templates, and resolves after a number of replies

@@ -62,7 +62,9 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
             if assigned && item.assigneeId != agent.id { continue }  // someone else took it
             let key = PersonaScheduler.Key(workspace: item.workspace.id, conversation: item.conversationId)
             keys.insert(key)
-            let prior = assigned && scheduler.progress[key] == nil ? (try? store.replies(by: agent.id, conversationId: item.conversationId)) ?? 0 : 0
+            let prior =
+                assigned && scheduler.progress[key] == nil
+                ? (try? store.replies(by: agent.id, conversationId: item.conversationId)) ?? 0 : 0
             let step = scheduler.step(.init(key: key, persona: item.persona, assigned: assigned, priorReplies: prior), now: now)
             if let action = step.due {
                 if await perform(action, item, agent) { acted = true }

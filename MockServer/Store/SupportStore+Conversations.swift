@@ -27,8 +27,9 @@ extension SupportStore {
             guard let user = try self.user(db, workspace, id: userId) else {
                 throw ContractError.notFound(resource: "user", id: userId)
             }
-            let number = try Int.fetchOne(
-                db, sql: "SELECT next_conversation_number FROM workspaces WHERE id = ?", arguments: [workspace.id]) ?? 1
+            let number =
+                try Int.fetchOne(
+                    db, sql: "SELECT next_conversation_number FROM workspaces WHERE id = ?", arguments: [workspace.id]) ?? 1
             try db.execute(
                 sql: "UPDATE workspaces SET next_conversation_number = ? WHERE id = ?",
                 arguments: [number + 1, workspace.id])
@@ -95,7 +96,9 @@ extension SupportStore {
     /// Hands the conversation to a team. An unknown team is an error; a team that cannot take it
     /// is the distinct outcome `teamUnavailable` and leaves the conversation unchanged. A repeated
     /// transfer to the team that already has it changes nothing.
-    public func transfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws
+    public func transfer(
+        _ workspace: Workspace, conversationId: String, to reference: TeamReference
+    ) throws
         -> TransferOutcome
     {
         try write { db in

@@ -22,7 +22,8 @@ extension SupportStore {
             db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
             arguments: [workspace.id])!
         guard let user = try self.user(db, workspace, id: conversation.userId) else { return }
-        let payload = has(.eventsWithoutUser)
+        let payload =
+            has(.eventsWithoutUser)
             ? EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
             : EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
         let time = now()

@@ -128,7 +128,8 @@ extension SupportStore {
         try db.read { db in
             try Int.fetchOne(
                 db,
-                sql: "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND agent_id = ? AND author = 'agent' AND visibility = 'public'",
+                sql:
+                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND agent_id = ? AND author = 'agent' AND visibility = 'public'",
                 arguments: [EntityKind.conversation.number(from: conversationId), EntityKind.agent.number(from: agentId)]) ?? 0
         }
     }

@@ -39,7 +39,11 @@ extension SupportStore {
     public func teams(_ workspace: Workspace) throws -> [Team] {
         var teams = try db.read { db in try self.teams(db, workspace) }
         if has(.singleTeam) { teams = Array(teams.prefix(1)) }
-        if has(.duplicateTeamIds), let first = teams.first { teams = teams.map { var team = $0; team.id = first.id; return team } }
+        if has(.duplicateTeamIds), let first = teams.first {
+            teams = teams.map {
+                var team = $0; team.id = first.id; return team
+            }
+        }
         return teams.map(reported)
     }
 

@@ -40,10 +40,12 @@ extension SupportStore {
     /// The workspace's subscriptions.
     public func webhooks(_ workspace: Workspace) throws -> [WebhookSubscription] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id", arguments: [workspace.id])
-                .map {
-                    WebhookSubscription(id: EntityKind.webhook.id($0["id"]), url: $0["url"], createdAt: Rows.date($0, "created_at"))
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id", arguments: [workspace.id]
+            )
+            .map {
+                WebhookSubscription(id: EntityKind.webhook.id($0["id"]), url: $0["url"], createdAt: Rows.date($0, "created_at"))
+            }
         }
     }
 
@@ -53,7 +55,8 @@ extension SupportStore {
             guard let number = EntityKind.webhook.number(from: id) else {
                 throw ContractError.notFound(resource: "webhook", id: id)
             }
-            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'neutral'", arguments: [number, workspace.id])
+            try db.execute(
+                sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'neutral'", arguments: [number, workspace.id])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "webhook", id: id) }
         }
     }

@@ -177,8 +177,9 @@ final class WebhookDispatcher: Service {
         } catch {
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
         }
-        journal(delivery, attempt: attempts, status: status, failure: failure, delivered: delivered, retrying: retryAt != nil,
-                startedAt: startedAt, elapsed: ContinuousClock.now - started)
+        journal(
+            delivery, attempt: attempts, status: status, failure: failure, delivered: delivered, retrying: retryAt != nil,
+            startedAt: startedAt, elapsed: ContinuousClock.now - started)
     }
 
     /// Records the attempt in the workspace's request journal.

@@ -51,7 +51,9 @@ public struct NeutralSupportClient: SupportSystem {
     }
 
     /// Opens a conversation; with an idempotency key a retry returns the first one.
-    public func openConversation(userId: String, context: ConversationContext, idempotencyKey: String?) async throws
+    public func openConversation(
+        userId: String, context: ConversationContext, idempotencyKey: String?
+    ) async throws
         -> Conversation
     {
         try await transport.call(

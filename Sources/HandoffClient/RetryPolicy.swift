@@ -1,5 +1,6 @@
 import Foundation
 import HandoffContract
+import Synchronization
 
 /// When and how long a binding waits before trying a request again: on 429, on 5xx (500, 502, 503,
 /// 504) and on transport errors or timeouts, with exponential backoff and full jitter, honouring
@@ -52,5 +53,3 @@ final class Jitter: Sendable {
         generator.withLock { $0.unit() }
     }
 }
-
-import Synchronization

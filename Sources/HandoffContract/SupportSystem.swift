@@ -103,7 +103,9 @@ public protocol SupportSystem: Sendable {
     /// Looks a user up by the bot's id; nil when there is none.
     func findUser(externalId: String) async throws -> User?
     /// Opens a conversation with the context the bot has; it starts in state `bot`.
-    func openConversation(userId: String, context: ConversationContext, idempotencyKey: String?) async throws
+    func openConversation(
+        userId: String, context: ConversationContext, idempotencyKey: String?
+    ) async throws
         -> Conversation
     /// Reads a conversation.
     func conversation(id: String) async throws -> Conversation

@@ -56,7 +56,9 @@ public struct DefectMatrix: Sendable {
             }
             for try await (defect, failed) in group {
                 killed[defect] = failed
-                progress("\(defect.rawValue): kills \(failed.count) (\(failed.sorted().prefix(6).joined(separator: ", "))\(failed.count > 6 ? ", …" : ""))")
+                progress(
+                    "\(defect.rawValue): kills \(failed.count) (\(failed.sorted().prefix(6).joined(separator: ", "))\(failed.count > 6 ? ", …" : ""))"
+                )
                 if let next = iterator.next() {
                     group.addTask { (next, try await failures(under: [next], chatwoot: next.isChatwoot)) }
                 }
@@ -99,12 +101,14 @@ public struct DefectMatrix: Sendable {
         md += "MUST cases killed: \(must.count - surviving.count) of \(must.count)"
         md += surviving.isEmpty ? " (100%).\n\n" : ". Not killed: \(surviving.joined(separator: ", ")).\n\n"
         if !result.baselineFailures.isEmpty {
-            md += "Against the clean mock these cases failed (they should not): \(result.baselineFailures.sorted().joined(separator: ", ")).\n\n"
+            md +=
+                "Against the clean mock these cases failed (they should not): \(result.baselineFailures.sorted().joined(separator: ", ")).\n\n"
         }
         md += "| case | level | requirement | killed by |\n| --- | --- | --- | --- |\n"
         for testCase in result.cases {
             let killers = Defect.allCases.filter { result.killed[$0]?.contains(testCase.id) == true }.map { "`\($0.rawValue)`" }
-            md += "| \(testCase.id) | \(testCase.level.rawValue) | \(testCase.requirement) | \(killers.isEmpty ? "—" : killers.joined(separator: ", ")) |\n"
+            md +=
+                "| \(testCase.id) | \(testCase.level.rawValue) | \(testCase.requirement) | \(killers.isEmpty ? "—" : killers.joined(separator: ", ")) |\n"
         }
         md += "\n## Defects\n\n| defect | breaks | cases that fail |\n| --- | --- | --- |\n"
         for defect in Defect.allCases {

@@ -103,20 +103,25 @@ public struct HandoffDemo: Sendable {
             .init(author: .user, text: transcript[0].text, clientMessageId: "demo-ada-1"),
             to: conversation.id)
         let history = try await support.messages(in: conversation.id, after: nil, limit: nil)
-        timeline.step("bot", "mirrored \(history.count) messages with client ids (a retry of #1 answered #\(retried.seq) again: \(history.count == 3 && retried.seq == 1 ? "no duplicate" : "DUPLICATE"))")
+        timeline.step(
+            "bot",
+            "mirrored \(history.count) messages with client ids (a retry of #1 answered #\(retried.seq) again: \(history.count == 3 && retried.seq == 1 ? "no duplicate" : "DUPLICATE"))"
+        )
 
         let decision = router.decide(context: context)
         timeline.step("route", decision.summary)
         let outcome = try await session.handOff()
         guard case .transferred(let team, _, _) = outcome else { throw DemoError.unexpected("not transferred: \(outcome)") }
         let queued = try await support.conversation(id: conversation.id)
-        timeline.step("bot", "transferred to \(team.name) (\(team.id)); state '\(queued.state.rawValue)'; the team sees \(history.count) messages")
+        timeline.step(
+            "bot", "transferred to \(team.name) (\(team.id)); state '\(queued.state.rawValue)'; the team sees \(history.count) messages")
 
         do {
             _ = try await support.post(.init(author: .bot, text: "Anything else?"), to: conversation.id)
             throw DemoError.unexpected("the mock let the bot speak after the transfer")
         } catch let error as ClientError where error.code == "bot_silenced" {
-            timeline.step("bot", "a public bot message now is refused: \(error.exchange.status ?? 0) bot_silenced (internal notes still pass)")
+            timeline.step(
+                "bot", "a public bot message now is refused: \(error.exchange.status ?? 0) bot_silenced (internal notes still pass)")
         }
         _ = try await session.userSaid("Are you there?")
         timeline.step("user", "Are you there? (mirrored to the team; the bot stays silent)")
@@ -153,7 +158,8 @@ public struct HandoffDemo: Sendable {
             timeline.step("bot", "a message on the closed conversation is refused: conversation_closed")
         }
 
-        try await session.begin(user: .init(externalId: "demo-user-ada"), context: .init(), transcript: [.init(author: .user, text: "Hi again!")])
+        try await session.begin(
+            user: .init(externalId: "demo-user-ada"), context: .init(), transcript: [.init(author: .user, text: "Hi again!")])
         let next = try unwrap(await session.conversation)
         timeline.step("user", "next contact: new conversation \(next.id) in state '\(next.state.rawValue)' — back with the bot")
 
@@ -176,8 +182,9 @@ struct Timeline: UserChannel {
         let elapsed = clock.now - start
         let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let time = String(ms)
-        emit(String(repeating: " ", count: max(0, 6 - time.count)) + time + " ms  "
-            + who + String(repeating: " ", count: max(0, 7 - who.count)) + " " + text)
+        emit(
+            String(repeating: " ", count: max(0, 6 - time.count)) + time + " ms  "
+                + who + String(repeating: " ", count: max(0, 7 - who.count)) + " " + text)
     }
 
     func send(_ text: String, choices: [Choice]) async {

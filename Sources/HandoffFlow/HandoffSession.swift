@@ -117,7 +117,9 @@ public actor HandoffSession {
             ask = session
             switch step {
             case .chosen(let team):
-                return .answeredAsk(try await follow(Decision(outcome: .team(team), reason: .fallback(.ask), summary: "the user picked \(team.name)", considered: [])))
+                return .answeredAsk(
+                    try await follow(
+                        Decision(outcome: .team(team), reason: .fallback(.ask), summary: "the user picked \(team.name)", considered: [])))
             case .reask(let prompt):
                 await channel.send(prompt.text, choices: prompt.choices)
                 return .answeredAsk(.asking(prompt))
@@ -127,7 +129,11 @@ public actor HandoffSession {
                 await channel.send("OK, let's continue here.", choices: [])
                 return .cancelledAsk
             case .gaveUp(let team?):
-                return .answeredAsk(try await follow(Decision(outcome: .team(team), reason: .fallback(.ask), summary: "no answer; giving up to \(team.name)", considered: [])))
+                return .answeredAsk(
+                    try await follow(
+                        Decision(
+                            outcome: .team(team), reason: .fallback(.ask), summary: "no answer; giving up to \(team.name)", considered: []))
+                )
             case .gaveUp(nil):
                 phase = .withBot
                 ask = nil

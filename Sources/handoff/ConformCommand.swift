@@ -73,7 +73,10 @@ struct ConformCommand: AsyncParsableCommand {
     @Flag(help: "List the cases and exit.")
     var list = false
 
-    @Option(help: "Expected-failure file: one 'CASE-ID: reason' per line; such failures count as XFAIL. 'none' for no list (default with --binding chatwoot: the shipped list of Chatwoot's by-design gaps).")
+    @Option(
+        help:
+            "Expected-failure file: one 'CASE-ID: reason' per line; such failures count as XFAIL. 'none' for no list (default with --binding chatwoot: the shipped list of Chatwoot's by-design gaps)."
+    )
     var expectFail: String?
 
     @OptionGroup var reports: ReportOptions
@@ -98,7 +101,8 @@ struct ConformCommand: AsyncParsableCommand {
         switch binding {
         case "neutral":
             guard !chatwoot.anyGiven else {
-                throw ValidationError("--account-id, --inbox-id, --bot-token, --agent-token and --other-… apply to --binding chatwoot only.")
+                throw ValidationError(
+                    "--account-id, --inbox-id, --bot-token, --agent-token and --other-… apply to --binding chatwoot only.")
             }
         case "chatwoot": try chatwoot.validate(otherToken: otherToken)
         default: throw ValidationError("--binding must be 'neutral' or 'chatwoot' (got '\(binding)').")
@@ -116,7 +120,9 @@ struct ConformCommand: AsyncParsableCommand {
             let result = try await DefectMatrix(logger: logging.logger("handoff.matrix")).run(progress: say)
             try DefectMatrix.coverage(result).write(toFile: defectMatrix, atomically: true, encoding: .utf8)
             say("MUST cases not killed: \(result.survivingMustCases.isEmpty ? "none" : result.survivingMustCases.joined(separator: ", "))")
-            say("defects that killed nothing: \(result.harmlessDefects.isEmpty ? "none" : result.harmlessDefects.map(\.rawValue).joined(separator: ", "))")
+            say(
+                "defects that killed nothing: \(result.harmlessDefects.isEmpty ? "none" : result.harmlessDefects.map(\.rawValue).joined(separator: ", "))"
+            )
             say("coverage written to \(defectMatrix)")
             if !result.survivingMustCases.isEmpty || !result.baselineFailures.isEmpty { throw ExitCode(1) }
             return
@@ -144,7 +150,9 @@ struct ConformCommand: AsyncParsableCommand {
             only: only, skip: skip, expectedFailures: expected, concurrency: concurrency, caseTimeout: .seconds(timeout))
         say("handoff conform \(Catalogue.version): \(binding.name) binding against \(binding.target)")
         if shipped {
-            say("expected failures: the shipped list of Chatwoot's by-design gaps (\(expected.count) cases; --expect-fail none shows them as failures)")
+            say(
+                "expected failures: the shipped list of Chatwoot's by-design gaps (\(expected.count) cases; --expect-fail none shows them as failures)"
+            )
         }
         let summary = try await SuiteRunner(binding: binding, options: options, logger: logging.logger("handoff.conform"))
             .run(Catalogue.cases(for: binding)) { say(ConsoleReport.line($0)) }

@@ -80,8 +80,9 @@ struct CatalogueTests {
         let summary = try await SuiteRunner(binding: binding, options: .init(only: ["CW-*"]), logger: Self.quiet)
             .run(Catalogue.complete)
         #expect(summary.results.count == Catalogue.chatwoot.count)
-        #expect(summary.results.allSatisfy {
-            if case .skipped(let reason) = $0.outcome { reason.contains("Chatwoot's Application API") } else { false }
-        })
+        #expect(
+            summary.results.allSatisfy {
+                if case .skipped(let reason) = $0.outcome { reason.contains("Chatwoot's Application API") } else { false }
+            })
     }
 }

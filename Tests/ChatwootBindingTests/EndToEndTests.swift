@@ -51,7 +51,9 @@ struct EndToEndTests {
             await #expect {
                 _ = try await support.post(.init(author: .bot, text: "still here"), to: conversation.id)
             } throws: { ($0 as? ClientError)?.code == "bot_silenced" && ($0 as? ClientError)?.refusedByBinding == true }
-            #expect(try await support.post(.init(author: .bot, text: "verified", visibility: .internal), to: conversation.id).visibility == .internal)
+            #expect(
+                try await support.post(.init(author: .bot, text: "verified", visibility: .internal), to: conversation.id).visibility
+                    == .internal)
 
             let assigned = try await desk.accept(conversation.id, agentId: nil)
             #expect(assigned.state == .assigned && assigned.assigneeId == "2")
@@ -103,10 +105,11 @@ struct EndToEndTests {
             let subscription = try await support.subscribeWebhook(url: "http://127.0.0.1:1/hooks", secret: "ignored")
             #expect(subscription.secret == "fake-secret")
             try await support.unsubscribeWebhook(id: subscription.id)
-            #expect(try await support.teams().map(\.availability) == [
-                TeamAvailability(available: true, reason: nil, agentCount: 1),
-                TeamAvailability(available: true, reason: nil, agentCount: 1),
-            ])
+            #expect(
+                try await support.teams().map(\.availability) == [
+                    TeamAvailability(available: true, reason: nil, agentCount: 1),
+                    TeamAvailability(available: true, reason: nil, agentCount: 1),
+                ])
         }
     }
 
@@ -129,7 +132,11 @@ struct EndToEndTests {
             #expect(xfail == ["CNV-003", "MSG-003", "MSG-004", "MSG-009", "TEAM-005", "XFER-006", "CLOSE-007"])
             #expect(summary.unexpectedPasses.isEmpty)
             let skipped = outcomes.filter { $0.value.label == "SKIP" }.keys
-            #expect(Set(skipped) == Set(Catalogue.all.filter { !$0.needs.isSubset(of: binding.capabilities) || $0.needs.contains(.otherWorkspace) }.map(\.id)))
+            #expect(
+                Set(skipped)
+                    == Set(
+                        Catalogue.all.filter { !$0.needs.isSubset(of: binding.capabilities) || $0.needs.contains(.otherWorkspace) }.map(
+                            \.id)))
             #expect(Catalogue.chatwoot.filter { !webhookCases.contains($0.id) }.allSatisfy { outcomes[$0.id]?.label == "PASS" })
             #expect(summary.conforms)
         }

@@ -1,5 +1,6 @@
-@testable import HandoffClient
 import Testing
+
+@testable import HandoffClient
 
 @Suite("Chatwoot error bodies → contract codes, in one place")
 struct ErrorMappingTests {
@@ -7,21 +8,37 @@ struct ErrorMappingTests {
         "status and body give the code and the sentence",
         arguments: [
             (401, #"{"error":"Invalid Access Token"}"#, "invalid_token", "Invalid Access Token"),
-            (401, #"{"error":"Access to this endpoint is not authorized for bots"}"#, "bot_not_allowed",
-             "Access to this endpoint is not authorized for bots"),
+            (
+                401, #"{"error":"Access to this endpoint is not authorized for bots"}"#, "bot_not_allowed",
+                "Access to this endpoint is not authorized for bots"
+            ),
             (401, #"{"error":"You are not authorized to do this action"}"#, "forbidden", "You are not authorized to do this action"),
-            (401, #"{"error":"You are not authorized to access this account"}"#, "forbidden", "You are not authorized to access this account"),
-            (401, #"{"error":"Bot is not authorized to access this account"}"#, "forbidden", "Bot is not authorized to access this account"),
-            (401, #"{"errors":["You need to sign in or sign up before continuing."]}"#, "unauthorized",
-             "You need to sign in or sign up before continuing."),
-            (403, #"{"error":"Message status update is only allowed for API inboxes"}"#, "forbidden",
-             "Message status update is only allowed for API inboxes"),
+            (
+                401, #"{"error":"You are not authorized to access this account"}"#, "forbidden",
+                "You are not authorized to access this account"
+            ),
+            (
+                401, #"{"error":"Bot is not authorized to access this account"}"#, "forbidden",
+                "Bot is not authorized to access this account"
+            ),
+            (
+                401, #"{"errors":["You need to sign in or sign up before continuing."]}"#, "unauthorized",
+                "You need to sign in or sign up before continuing."
+            ),
+            (
+                403, #"{"error":"Message status update is only allowed for API inboxes"}"#, "forbidden",
+                "Message status update is only allowed for API inboxes"
+            ),
             (404, #"{"error":"Resource could not be found"}"#, "not_found", "Resource could not be found"),
             (404, "", "not_found", nil),
-            (422, #"{"message":"Identifier has already been taken","attributes":["identifier"]}"#, "validation_failed",
-             "Identifier has already been taken (identifier)"),
-            (422, #"{"error":"param is missing or the value is empty: content"}"#, "validation_failed",
-             "param is missing or the value is empty: content"),
+            (
+                422, #"{"message":"Identifier has already been taken","attributes":["identifier"]}"#, "validation_failed",
+                "Identifier has already been taken (identifier)"
+            ),
+            (
+                422, #"{"error":"param is missing or the value is empty: content"}"#, "validation_failed",
+                "param is missing or the value is empty: content"
+            ),
             (422, #"{"error":"source_id should be unique"}"#, "validation_failed", "source_id should be unique"),
             (429, "Retry later", "rate_limited", "Retry later"),
             (402, #"{"error":"limit"}"#, "http_402", "limit"),

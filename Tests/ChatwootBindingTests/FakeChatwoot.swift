@@ -139,7 +139,8 @@ final class FakeChatwoot: Sendable {
                     first["attribute_key"] == "identifier", case .array(let values)? = first["values"]
                 else { return Answer(status: 422, body: ["error": "Invalid attribute key"]) }
                 let found = state.contacts.values.filter { contact in values.contains { $0.stringValue == contact.identifier } }
-                return Answer(status: 200, body: ["meta": ["count": .number(Double(found.count))], "payload": .array(found.map(contactJSON))])
+                return Answer(
+                    status: 200, body: ["meta": ["count": .number(Double(found.count))], "payload": .array(found.map(contactJSON))])
             case ("GET", 3, "contacts") where rest[2] == "conversations":
                 guard let id = Int(rest[1]), state.contacts[id] != nil else { return notFound() }
                 let mine = state.conversations.values.filter { $0.contactId == id }.sorted { $0.id > $1.id }.prefix(20)

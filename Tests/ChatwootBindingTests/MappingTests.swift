@@ -79,9 +79,10 @@ struct MappingTests {
 
     @Test("an attribute key starting with handoff_ is refused as a validation error")
     func reservedKey() {
-        #expect(throws: ContractError.validation(
-            field: "context.attributes.handoff_intent",
-            reason: "keys starting with 'handoff_' are reserved for the Chatwoot binding")
+        #expect(
+            throws: ContractError.validation(
+                field: "context.attributes.handoff_intent",
+                reason: "keys starting with 'handoff_' are reserved for the Chatwoot binding")
         ) {
             try ChatwootMapping.customAttributes(for: .init(attributes: ["handoff_intent": "x"]))
         }

@@ -78,36 +78,41 @@ struct WebhookReadingTests {
     @Test("conversation_updated naming assignee_id with a human assignee is conversation.assigned")
     func assigned() {
         let assigned = binding.read(
-            delivery(Self.conversationEvent(
-                "conversation_updated", status: "open", assignee: #"{"id":9,"name":"Grace"}"#,
-                changed: #"[{"assignee_id":{"previous_value":null,"current_value":9}},{"updated_at":{}}]"#)),
+            delivery(
+                Self.conversationEvent(
+                    "conversation_updated", status: "open", assignee: #"{"id":9,"name":"Grace"}"#,
+                    changed: #"[{"assignee_id":{"previous_value":null,"current_value":9}},{"updated_at":{}}]"#)),
             secret: "whsec-test")
         #expect(assigned.eventType == .conversationAssigned)
         #expect(assigned.conversationId == "17")
         #expect(assigned.messageText == nil)
         let otherChange = binding.read(
-            delivery(Self.conversationEvent(
-                "conversation_updated", status: "open", assignee: #"{"id":9,"name":"Grace"}"#,
-                changed: #"[{"team_id":{"previous_value":null,"current_value":2}}]"#)),
+            delivery(
+                Self.conversationEvent(
+                    "conversation_updated", status: "open", assignee: #"{"id":9,"name":"Grace"}"#,
+                    changed: #"[{"team_id":{"previous_value":null,"current_value":2}}]"#)),
             secret: "whsec-test")
         #expect(otherChange.eventType == nil)
         let unassigned = binding.read(
-            delivery(Self.conversationEvent(
-                "conversation_updated", status: "open", changed: #"[{"assignee_id":{"previous_value":9,"current_value":null}}]"#)),
+            delivery(
+                Self.conversationEvent(
+                    "conversation_updated", status: "open", changed: #"[{"assignee_id":{"previous_value":9,"current_value":null}}]"#)),
             secret: "whsec-test")
         #expect(unassigned.eventType == nil)
     }
 
     @Test("conversation_status_changed to resolved is conversation.resolved, unless the bot closed it")
     func resolved() {
-        let resolved = binding.read(delivery(Self.conversationEvent("conversation_status_changed", status: "resolved")), secret: "whsec-test")
+        let resolved = binding.read(
+            delivery(Self.conversationEvent("conversation_status_changed", status: "resolved")), secret: "whsec-test")
         #expect(resolved.eventType == .conversationResolved)
         #expect(resolved.conversationId == "17")
         let opened = binding.read(delivery(Self.conversationEvent("conversation_status_changed", status: "open")), secret: "whsec-test")
         #expect(opened.eventType == nil)
         let closedByBot = binding.read(
-            delivery(Self.conversationEvent(
-                "conversation_status_changed", status: "resolved", custom: #"{"handoff_closed_at":"2026-06-17T10:00:00Z"}"#)),
+            delivery(
+                Self.conversationEvent(
+                    "conversation_status_changed", status: "resolved", custom: #"{"handoff_closed_at":"2026-06-17T10:00:00Z"}"#)),
             secret: "whsec-test")
         #expect(closedByBot.eventType == nil)
         let botEvent = binding.read(delivery(Self.conversationEvent("conversation_resolved", status: "resolved")), secret: "whsec-test")

@@ -1,7 +1,8 @@
 import Foundation
 import HandoffContract
-@testable import HandoffClient
 import Testing
+
+@testable import HandoffClient
 
 /// Chatwoot JSON (shapes from API-FACTS §2–§4) read as contract entities.
 @Suite("Chatwoot JSON → contract entities")
@@ -55,7 +56,8 @@ struct WireTests {
         #expect(pending.conversation?.state == .bot)
         let closed = try decode(
             WireConversation.self,
-            #"{"id":1,"status":"resolved","meta":{},"custom_attributes":{"handoff_closed_at":"2026-06-17T10:00:00Z"},"contact_inbox":{"contact_id":8}}"#)
+            #"{"id":1,"status":"resolved","meta":{},"custom_attributes":{"handoff_closed_at":"2026-06-17T10:00:00Z"},"contact_inbox":{"contact_id":8}}"#
+        )
         #expect(closed.conversation?.state == .closed)
         #expect(closed.conversation?.userId == "8")
         let unknown = try decode(WireConversation.self, #"{"id":1,"status":"bot"}"#)
@@ -119,9 +121,11 @@ struct WireTests {
              "contact_inbox":{"inbox":{"id":5},"source_id":"5d1c-uuid"}}}
             """#)
         let user = created.payload.contact.user
-        #expect(user == User(
-            id: "12", externalId: "bot-user-7", name: "Grace", email: "grace@example.com", phone: "+15550100",
-            attributes: ["plan": "pro", "vip": true], createdAt: Date(timeIntervalSince1970: 1_718_000_000)))
+        #expect(
+            user
+                == User(
+                    id: "12", externalId: "bot-user-7", name: "Grace", email: "grace@example.com", phone: "+15550100",
+                    attributes: ["plan": "pro", "vip": true], createdAt: Date(timeIntervalSince1970: 1_718_000_000)))
         #expect(created.payload.contactInbox?.sourceId == "5d1c-uuid")
         let unnamed = try decode(WireContact.self, #"{"id":"13","name":"","identifier":"x","email":null}"#)
         #expect(unnamed.user.name == nil && unnamed.user.id == "13")
@@ -139,12 +143,15 @@ struct WireTests {
     @Test("teams read as available with their member count; the webhook answer carries Chatwoot's secret")
     func teamsAndWebhooks() throws {
         let team = try decode(WireTeam.self, #"{"id":2,"name":"billing","description":"","allow_auto_assign":true}"#)
-        #expect(team.team(agentCount: 3) == Team(
-            id: "2", name: "billing", description: nil,
-            availability: TeamAvailability(available: true, reason: nil, agentCount: 3)))
+        #expect(
+            team.team(agentCount: 3)
+                == Team(
+                    id: "2", name: "billing", description: nil,
+                    availability: TeamAvailability(available: true, reason: nil, agentCount: 3)))
         let webhook = try decode(
             WireWebhookCreated.self,
-            #"{"payload":{"webhook":{"id":4,"name":null,"url":"http://127.0.0.1/h","account_id":1,"subscriptions":["message_created"],"secret":"abc"}}}"#)
+            #"{"payload":{"webhook":{"id":4,"name":null,"url":"http://127.0.0.1/h","account_id":1,"subscriptions":["message_created"],"secret":"abc"}}}"#
+        )
         #expect(webhook.payload.webhook.id.text == "4" && webhook.payload.webhook.secret == "abc")
     }
 }

@@ -20,8 +20,10 @@ struct ChatwootFaceSuiteTests {
             account: ChatwootAccount(baseURL: mock.url, accountId: 1, inboxId: 1, userToken: "dev-token", botToken: "bot-token"),
             agentToken: "agent-token")
         let expected = try ChatwootBinding.shippedExpectedFailures()
-        let summary = try await SuiteRunner(binding: binding, options: .init(expectedFailures: expected, caseTimeout: .seconds(60)), logger: quietLogger)
-            .run(Catalogue.cases(for: binding))
+        let summary = try await SuiteRunner(
+            binding: binding, options: .init(expectedFailures: expected, caseTimeout: .seconds(60)), logger: quietLogger
+        )
+        .run(Catalogue.cases(for: binding))
         await mock.stop()
         let failed = summary.results.compactMap { result -> String? in
             if case .failed(let message, _) = result.outcome { return "\(result.testCase.id): \(message)" }

@@ -15,7 +15,8 @@ func runConnector(_ script: String, mock: String, arguments: [String] = []) asyn
     try await blocking {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot.appendingPathComponent("examples/connectors/\(script)").path, "--mock", mock]
+        process.arguments =
+            ["python3", packageRoot.appendingPathComponent("examples/connectors/\(script)").path, "--mock", mock]
             + arguments
         let output = Pipe()
         process.standardOutput = output
@@ -121,7 +122,8 @@ struct VerifyTests {
             let outcome = try await Self.verify(mock, .init(rules: try exampleRules()))
             #expect(Self.failures(outcome).isEmpty, "\(Self.failures(outcome))")
             #expect(outcome.summary.closingLine == "10 passed, 0 failed, 0 skipped")
-            #expect(outcome.trace.records.filter { $0.kind == "persona" }.map(\.summary).first?.hasPrefix("scripted agent Bea Billing") == true)
+            #expect(
+                outcome.trace.records.filter { $0.kind == "persona" }.map(\.summary).first?.hasPrefix("scripted agent Bea Billing") == true)
         } catch {
             await mock.stop()
             throw error
@@ -154,7 +156,8 @@ struct VerifyTests {
         let sourceId = try #require(((contact["payload"] as? [String: Any])?["contact_inbox"] as? [String: Any])?["source_id"] as? String)
         let number = try #require(try await bot.post("/conversations", #"{"source_id":"\#(sourceId)"}"#)["id"] as? Int)
         try await bot.post("/conversations/\(number)/messages", #"{"content":"I need a refund","message_type":"incoming","echo_id":"e1"}"#)
-        try await bot.post("/conversations/\(number)/messages", #"{"content":"Let me get Billing","message_type":"outgoing","echo_id":"e2"}"#)
+        try await bot.post(
+            "/conversations/\(number)/messages", #"{"content":"Let me get Billing","message_type":"outgoing","echo_id":"e2"}"#)
         try await bot.post("/conversations/\(number)/assignments", #"{"team_id":2}"#)
         try await bot.post("/conversations/\(number)/toggle_status", #"{"status":"open"}"#)
         let desk = MockAgentDesk(baseURL: mock.url, token: "dev-token")
@@ -211,7 +214,10 @@ struct VerifyTests {
     }
 
     static let misbehaviours: [Misbehaviour] = [
-        Misbehaviour(caseId: "CON-001", what: "a conversation for a user the connector never created or looked up", expected: "never created or looked up") {
+        Misbehaviour(
+            caseId: "CON-001", what: "a conversation for a user the connector never created or looked up",
+            expected: "never created or looked up"
+        ) {
             mock, support, _ in
             let user = try await support.ensureUser(.init(externalId: "before-the-run"))
             let since = try await JournalReader(target: mock.url, token: "dev-token").journal().records.last?.seq ?? 0
@@ -267,7 +273,8 @@ struct VerifyTests {
             }
             return VerifyOptions()
         },
-        Misbehaviour(caseId: "CON-008", what: "a new contact while the old conversation is left resolved", expected: "OpenCUI's close bug") {
+        Misbehaviour(caseId: "CON-008", what: "a new contact while the old conversation is left resolved", expected: "OpenCUI's close bug")
+        {
             _, support, desk in
             let (user, conversation) = try await start(support)
             try await say(support, conversation, .user, "help")

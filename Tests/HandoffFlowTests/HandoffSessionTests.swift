@@ -91,7 +91,8 @@ struct HandoffSessionTests {
             _ = try await MockAgentDesk(baseURL: mock.url, token: "dev-token").setTeamOnline(billing.id, online: false)
             let channel = RecordingChannel()
             let session = HandoffSession(support: support, router: router, channel: channel, sessionId: "s-2")
-            try await session.begin(user: .init(externalId: "flow-2"), context: .init(intent: "billing.refund", intents: ["billing.refund"]), transcript: [])
+            try await session.begin(
+                user: .init(externalId: "flow-2"), context: .init(intent: "billing.refund", intents: ["billing.refund"]), transcript: [])
             let outcome = try await session.handOff()
             guard case .transferred(let team, "General Support", ["Billing"]) = outcome else { Issue.record("\(outcome)"); return }
             #expect(team.name == "General Support")
@@ -132,13 +133,15 @@ struct HandoffSessionTests {
             let support = NeutralSupportClient(transport: transport)
             let session = HandoffSession(support: support, router: router, channel: RecordingChannel(), sessionId: "s-4")
             let transcript = (1...12).map { NewMessage(author: $0.isMultiple(of: 2) ? .bot : .user, text: "m\($0)") }
-            try await session.begin(user: .init(externalId: "flow-4"), context: .init(intent: "tech.crash", intents: ["tech.crash"]), transcript: transcript)
+            try await session.begin(
+                user: .init(externalId: "flow-4"), context: .init(intent: "tech.crash", intents: ["tech.crash"]), transcript: transcript)
             guard case .transferred(let team, _, _) = try await session.handOff() else { Issue.record("not transferred"); return }
             #expect(team.name == "Technical Support")
             let conversation = try #require(await session.conversation)
             let stored = try await support.messages(in: conversation.id, after: nil, limit: nil)
             #expect(stored.map(\.text) == transcript.map(\.text))
-            let plain = NeutralSupportClient(transport: HTTPTransport(baseURL: mock.url, token: "dev-token").retrying(.init(maxAttempts: 20, baseDelay: 0.01)))
+            let plain = NeutralSupportClient(
+                transport: HTTPTransport(baseURL: mock.url, token: "dev-token").retrying(.init(maxAttempts: 20, baseDelay: 0.01)))
             #expect(try await plain.conversations(userId: conversation.userId, state: nil).count == 1)
         }
     }
@@ -186,7 +189,10 @@ struct ChatwootFlowTests {
             let conversation = try #require(try await neutral.conversations(userId: user.id, state: nil).first)
             #expect(conversation.teamId == "team_\(team.id)")
             #expect(conversation.number == Int(started.id))
-            #expect(try await neutral.messages(in: conversation.id, after: nil, limit: nil).map(\.text) == ["the app crashes", "sorry!", "still there?"])
+            #expect(
+                try await neutral.messages(in: conversation.id, after: nil, limit: nil).map(\.text) == [
+                    "the app crashes", "sorry!", "still there?",
+                ])
             #expect(conversation.state == .resolved)
         }
     }

@@ -503,21 +503,23 @@ struct RulesLoaderEdgeTests {
         #expect(report.findings.first?.message == "unknown key 'intnets' in a team; did you mean 'intents'?")
     }
 
-    @Test("rule shadowing follows implication between conditions", arguments: [
-        ("{ attribute: vip, exists: true }", "{ attribute: vip, equals: true }", true),
-        ("{ attribute: vip, equals: true }", "{ attribute: vip, exists: true }", false),
-        ("{ attribute: plan, in: [gold, silver] }", "{ attribute: plan, in: [gold] }", true),
-        ("{ attribute: plan, in: [gold] }", "{ attribute: plan, in: [gold, silver] }", false),
-        ("{ attribute: plan, notEquals: free }", "{ attribute: plan, equals: gold }", true),
-        ("{ attribute: plan, notEquals: free }", "{ attribute: plan, equals: free }", false),
-        ("{ attribute: plan, notEquals: free }", "{ attribute: plan, in: [gold, silver] }", true),
-        ("{ attribute: plan, exists: true }", "{ attribute: plan, notEquals: free }", true),
-        ("{ attribute: plan, exists: false }", "{ attribute: plan, exists: false }", true),
-        ("{ attribute: plan, equals: gold }", "{ slot: plan, equals: gold }", false),
-        ("{ attribute: plan, equals: 1 }", "{ attribute: plan, equals: \"1\" }", false),
-        ("{ attribute: plan, equals: gold }", "[{ attribute: plan, equals: gold }, { slot: x, exists: true }]", true),
-        ("[{ attribute: plan, equals: gold }, { slot: x, exists: true }]", "{ attribute: plan, equals: gold }", false),
-    ])
+    @Test(
+        "rule shadowing follows implication between conditions",
+        arguments: [
+            ("{ attribute: vip, exists: true }", "{ attribute: vip, equals: true }", true),
+            ("{ attribute: vip, equals: true }", "{ attribute: vip, exists: true }", false),
+            ("{ attribute: plan, in: [gold, silver] }", "{ attribute: plan, in: [gold] }", true),
+            ("{ attribute: plan, in: [gold] }", "{ attribute: plan, in: [gold, silver] }", false),
+            ("{ attribute: plan, notEquals: free }", "{ attribute: plan, equals: gold }", true),
+            ("{ attribute: plan, notEquals: free }", "{ attribute: plan, equals: free }", false),
+            ("{ attribute: plan, notEquals: free }", "{ attribute: plan, in: [gold, silver] }", true),
+            ("{ attribute: plan, exists: true }", "{ attribute: plan, notEquals: free }", true),
+            ("{ attribute: plan, exists: false }", "{ attribute: plan, exists: false }", true),
+            ("{ attribute: plan, equals: gold }", "{ slot: plan, equals: gold }", false),
+            ("{ attribute: plan, equals: 1 }", "{ attribute: plan, equals: \"1\" }", false),
+            ("{ attribute: plan, equals: gold }", "[{ attribute: plan, equals: gold }, { slot: x, exists: true }]", true),
+            ("[{ attribute: plan, equals: gold }, { slot: x, exists: true }]", "{ attribute: plan, equals: gold }", false),
+        ])
     func ruleShadowing(earlier: String, later: String, shadowed: Bool) {
         let report = RulesLoader.check(
             yaml: """

@@ -25,23 +25,42 @@ struct BadInputTests {
         Case(name: "wrong type", method: "POST", path: "/v1/users", body: #"{"externalId": 42}"#, status: 422, code: "validation_failed"),
         Case(name: "wrong top-level type", method: "POST", path: "/v1/users", body: #"["x"]"#, status: 422, code: "validation_failed"),
         Case(name: "missing field", method: "POST", path: "/v1/users", body: #"{"name": "Ada"}"#, status: 422, code: "validation_failed"),
-        Case(name: "blank field", method: "POST", path: "/v1/users", body: #"{"externalId": "  "}"#, status: 422, code: "validation_failed"),
-        Case(name: "bad enum", method: "POST", path: "/v1/conversations/CNV/messages", body: #"{"author":"robot","text":"x"}"#, status: 422, code: "validation_failed"),
-        Case(name: "oversized body", method: "POST", path: "/v1/users", body: #"{"externalId":""# + String(repeating: "x", count: 1_100_000) + #""}"#, status: 413, code: "payload_too_large"),
-        Case(name: "not JSON", method: "POST", path: "/v1/users", body: "externalId=1", headers: ["Content-Type": "text/plain"], status: 415, code: "unsupported_media_type"),
+        Case(
+            name: "blank field", method: "POST", path: "/v1/users", body: #"{"externalId": "  "}"#, status: 422, code: "validation_failed"),
+        Case(
+            name: "bad enum", method: "POST", path: "/v1/conversations/CNV/messages", body: #"{"author":"robot","text":"x"}"#, status: 422,
+            code: "validation_failed"),
+        Case(
+            name: "oversized body", method: "POST", path: "/v1/users",
+            body: #"{"externalId":""# + String(repeating: "x", count: 1_100_000) + #""}"#, status: 413, code: "payload_too_large"),
+        Case(
+            name: "not JSON", method: "POST", path: "/v1/users", body: "externalId=1", headers: ["Content-Type": "text/plain"], status: 415,
+            code: "unsupported_media_type"),
         Case(name: "unknown route", method: "GET", path: "/v1/nothing-here", status: 404, code: "route_not_found"),
         Case(name: "wrong method", method: "DELETE", path: "/v1/users", status: 405, code: "method_not_allowed"),
-        Case(name: "wrong method on an id route", method: "PUT", path: "/v1/conversations/CNV", body: "{}", status: 405, code: "method_not_allowed"),
+        Case(
+            name: "wrong method on an id route", method: "PUT", path: "/v1/conversations/CNV", body: "{}", status: 405,
+            code: "method_not_allowed"),
         Case(name: "unknown id", method: "GET", path: "/v1/conversations/cnv_999999", status: 404, code: "not_found"),
         Case(name: "id of another kind", method: "GET", path: "/v1/conversations/usr_1", status: 404, code: "not_found"),
-        Case(name: "bad query parameter", method: "GET", path: "/v1/conversations/CNV/messages?after=-1", status: 400, code: "invalid_parameter"),
+        Case(
+            name: "bad query parameter", method: "GET", path: "/v1/conversations/CNV/messages?after=-1", status: 400,
+            code: "invalid_parameter"),
         Case(name: "bad limit", method: "GET", path: "/v1/users?limit=100000", status: 400, code: "invalid_parameter"),
         Case(name: "bad state filter", method: "GET", path: "/v1/conversations?state=open", status: 400, code: "invalid_parameter"),
-        Case(name: "transfer naming no team", method: "POST", path: "/v1/conversations/CNV/transfer", body: "{}", status: 422, code: "validation_failed"),
-        Case(name: "invalid state transition", method: "POST", path: "/mock/v1/conversations/CNV/resolve", body: "", status: 409, code: "invalid_transition"),
+        Case(
+            name: "transfer naming no team", method: "POST", path: "/v1/conversations/CNV/transfer", body: "{}", status: 422,
+            code: "validation_failed"),
+        Case(
+            name: "invalid state transition", method: "POST", path: "/mock/v1/conversations/CNV/resolve", body: "", status: 409,
+            code: "invalid_transition"),
         Case(name: "missing token", method: "GET", path: "/v1/teams", headers: ["Authorization": ""], status: 401, code: "unauthorized"),
-        Case(name: "wrong token", method: "GET", path: "/v1/teams", headers: ["Authorization": "Bearer nope"], status: 401, code: "invalid_token"),
-        Case(name: "not a bearer", method: "GET", path: "/v1/teams", headers: ["Authorization": "Basic Zm9vOmJhcg=="], status: 401, code: "invalid_token"),
+        Case(
+            name: "wrong token", method: "GET", path: "/v1/teams", headers: ["Authorization": "Bearer nope"], status: 401,
+            code: "invalid_token"),
+        Case(
+            name: "not a bearer", method: "GET", path: "/v1/teams", headers: ["Authorization": "Basic Zm9vOmJhcg=="], status: 401,
+            code: "invalid_token"),
     ]
 
     @Test("answers 4xx problem+json and harms nothing", arguments: cases)

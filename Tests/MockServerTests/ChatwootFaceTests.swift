@@ -47,7 +47,8 @@ struct ChatwootFaceTests {
             #expect(conversation["status"] as? String == "pending")
             let number = try #require(conversation["id"] as? Int)
 
-            let (_, incoming) = try await bot.call(.POST, "/conversations/\(number)/messages", #"{"content":"I need a human","message_type":"incoming"}"#)
+            let (_, incoming) = try await bot.call(
+                .POST, "/conversations/\(number)/messages", #"{"content":"I need a human","message_type":"incoming"}"#)
             #expect((incoming as? [String: Any])?["message_type"] as? Int == 0)
             let (_, team) = try await bot.call(.POST, "/conversations/\(number)/assignments", #"{"team_id":2}"#)
             #expect((team as? [String: Any])?["name"] as? String == "billing")
@@ -77,7 +78,8 @@ struct ChatwootFaceTests {
             let (_, toggled) = try await agent.call(.POST, "/conversations/\(conversation.number)/toggle_status", #"{"status":"open"}"#)
             #expect(((toggled as? [String: Any])?["payload"] as? [String: Any])?["current_status"] as? String == "open")
             #expect(try await server.support.conversation(id: conversation.id).state == .assigned)
-            let (status, _) = try await agent.call(.POST, "/conversations/\(conversation.number)/messages", #"{"content":"Hello from Chatwoot"}"#)
+            let (status, _) = try await agent.call(
+                .POST, "/conversations/\(conversation.number)/messages", #"{"content":"Hello from Chatwoot"}"#)
             #expect(status == 200)
             let events = try await server.support.events(after: nil, waitSeconds: 0).items.filter { $0.conversationId == conversation.id }
             #expect(events.map(\.type) == [.conversationAssigned, .messageCreated])
@@ -109,7 +111,9 @@ struct ChatwootFaceTests {
             let (bad, invalid) = try await Chatwoot(server, token: "nope").call(.GET, "/contacts")
             #expect(bad == 401 && (invalid as? [String: Any])?["error"] as? String == "Invalid Access Token")
             let (botStatus, botBody) = try await Chatwoot(server, token: "bot-token").call(.GET, "/contacts")
-            #expect(botStatus == 401 && (botBody as? [String: Any])?["error"] as? String == "Access to this endpoint is not authorized for bots")
+            #expect(
+                botStatus == 401 && (botBody as? [String: Any])?["error"] as? String == "Access to this endpoint is not authorized for bots"
+            )
             let admin = Chatwoot(server, token: "dev-token")
             let (missing, notFound) = try await admin.call(.GET, "/conversations/424242")
             #expect(missing == 404 && (notFound as? [String: Any])?["error"] as? String == "Resource could not be found")
@@ -137,7 +141,9 @@ struct ChatwootFaceTests {
             #expect(((second as? [String: Any])?["payload"] as? [Any])?.count == 2)
             #expect(((first as? [String: Any])?["meta"] as? [String: Any])?["count"] as? Int == 17)
             let contact = try await Self.contact(admin)
-            for _ in 0..<27 { _ = try await admin.call(.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id),"status":"open"}"#) }
+            for _ in 0..<27 {
+                _ = try await admin.call(.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id),"status":"open"}"#)
+            }
             let (_, conversations) = try await admin.call(.GET, "/conversations?status=all")
             let data = (conversations as? [String: Any])?["data"] as? [String: Any]
             #expect((data?["payload"] as? [Any])?.count == 25)
@@ -151,7 +157,9 @@ struct ChatwootFaceTests {
         try await withServer { server in
             let admin = Chatwoot(server, token: "dev-token")
             let (status, created) = try await admin.call(
-                .POST, "/webhooks", #"{"webhook":{"url":"\#(receiver.url)","subscriptions":["message_created","conversation_status_changed","conversation_updated"]}}"#)
+                .POST, "/webhooks",
+                #"{"webhook":{"url":"\#(receiver.url)","subscriptions":["message_created","conversation_status_changed","conversation_updated"]}}"#
+            )
             #expect(status == 200)
             let webhook = ((created as? [String: Any])?["payload"] as? [String: Any])?["webhook"] as? [String: Any]
             let secret = try #require(webhook?["secret"] as? String)
@@ -188,7 +196,8 @@ struct ChatwootFaceTests {
             let contact = try await Self.contact(admin)
             let (_, conversation) = try await admin.call(.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id)}"#)
             let number = try #require((conversation as? [String: Any])?["id"] as? Int)
-            let select = #"{"content":"Pick","content_type":"input_select","content_attributes":{"items":[{"title":"Billing","value":"billing"}]}}"#
+            let select =
+                #"{"content":"Pick","content_type":"input_select","content_attributes":{"items":[{"title":"Billing","value":"billing"}]}}"#
             let (status, _) = try await Chatwoot(server, token: "bot-token").call(.POST, "/conversations/\(number)/messages", select)
             #expect(status == 200)
             let (_, listed) = try await admin.call(.GET, "/conversations/\(number)/messages")
@@ -198,7 +207,8 @@ struct ChatwootFaceTests {
             let items = (message["content_attributes"] as? [String: Any])?["items"] as? [[String: Any]]
             #expect(items?.first?["title"] as? String == "Billing" && items?.first?["value"] as? String == "billing")
             #expect((message["sender"] as? [String: Any])?["type"] as? String == "agent_bot")
-            let (bad, _) = try await admin.call(.POST, "/conversations/\(number)/messages", #"{"content":"x","content_type":"input_select"}"#)
+            let (bad, _) = try await admin.call(
+                .POST, "/conversations/\(number)/messages", #"{"content":"x","content_type":"input_select"}"#)
             #expect(bad == 422)
         }
     }

@@ -11,7 +11,8 @@ struct ConcurrencyTests {
     static let conversations = 4
     static let messagesPerClient = 8
 
-    @Test("64 concurrent clients mirror into shared conversations: order strictly increasing, raced retries stored once, no deadlock",
+    @Test(
+        "64 concurrent clients mirror into shared conversations: order strictly increasing, raced retries stored once, no deadlock",
         .timeLimit(.minutes(1)))
     func sharedConversations() async throws {
         var configuration = HTTPClient.Configuration()

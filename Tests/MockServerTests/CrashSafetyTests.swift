@@ -26,7 +26,8 @@ struct CrashSafetyTests {
     static let kills = 20
     static let writers = 6
 
-    @Test("20 kill -9 under a write load: every 2xx write is there once, retries do not duplicate, integrity_check ok",
+    @Test(
+        "20 kill -9 under a write load: every 2xx write is there once, retries do not duplicate, integrity_check ok",
         .timeLimit(.minutes(2)))
     func killNineUnderLoad() async throws {
         let path = temporaryDatabase()
@@ -105,7 +106,8 @@ struct CrashSafetyTests {
                 messages += page
                 if page.count < 500 { break }
             }
-            #expect(messages.map(\.seq) == (0..<messages.count).map { $0 + 1 },
+            #expect(
+                messages.map(\.seq) == (0..<messages.count).map { $0 + 1 },
                 "\(conversation): sequence numbers are gapless and increasing")
             stored += messages
         }

@@ -30,10 +30,12 @@ struct DeskBrowserTests {
             let user = try await support.ensureUser(.init(externalId: "ada-desk", name: "Ada <img src=x onerror=alert(1)>"))
             let conversation = try await support.openConversation(
                 userId: user.id, context: .init(intent: "billing.refund", attributes: ["plan": "pro"]), idempotencyKey: nil)
-            _ = try await support.post(.init(author: .user, text: "I was charged twice <script>document.title='pwned'</script>"), to: conversation.id)
+            _ = try await support.post(
+                .init(author: .user, text: "I was charged twice <script>document.title='pwned'</script>"), to: conversation.id)
             _ = try await support.post(.init(author: .bot, text: "Let me get you someone from Billing."), to: conversation.id)
             _ = try await support.transfer(conversation.id, to: .name("Billing"))
-            _ = try await support.post(.init(author: .bot, text: "Intent billing.refund, plan pro", visibility: .internal), to: conversation.id)
+            _ = try await support.post(
+                .init(author: .bot, text: "Intent billing.refund, plan pro", visibility: .internal), to: conversation.id)
 
             let browser = try await WebDriverSession.open(driver)
             session = browser
@@ -42,11 +44,13 @@ struct DeskBrowserTests {
             try await browser.wait(until: "return document.querySelectorAll('#transcript li.message').length === 3", "three messages shown")
             #expect(try await browser.text("#state") == "QUEUED")
             // Escaped: the markup shows as text and never becomes elements.
-            try await browser.wait(until: Self.transcriptContains("<script>document.title='pwned'</script>", author: "user"), "user text shown as text")
+            try await browser.wait(
+                until: Self.transcriptContains("<script>document.title='pwned'</script>", author: "user"), "user text shown as text")
             #expect(try await browser.script("return document.querySelectorAll('#transcript script, img').length") as? Int == 0)
             #expect(try await browser.script("return document.title") as? String == "HandoffKit agent desk")
             #expect(try await browser.text("#thread-title").hasPrefix("Ada <img src=x onerror=alert(1)>"))
-            try await browser.wait(until: Self.transcriptContains("Intent billing.refund", author: "bot", visibility: "internal"), "bot note marked")
+            try await browser.wait(
+                until: Self.transcriptContains("Intent billing.refund", author: "bot", visibility: "internal"), "bot note marked")
 
             try await browser.click("#take")
             try await browser.wait(until: "return document.getElementById('state').textContent === 'assigned'", "taken")
@@ -100,7 +104,8 @@ struct DeskBrowserTests {
             let contact = try await ChatwootFaceTests.contact(admin, identifier: "cw-desk")
             let (_, created) = try await bot.call(.POST, "/conversations", #"{"source_id":"\#(contact.sourceId)"}"#)
             let number = try #require((created as? [String: Any])?["id"] as? Int)
-            _ = try await bot.call(.POST, "/conversations/\(number)/messages", #"{"content":"Necesito una factura","message_type":"incoming"}"#)
+            _ = try await bot.call(
+                .POST, "/conversations/\(number)/messages", #"{"content":"Necesito una factura","message_type":"incoming"}"#)
             _ = try await bot.call(.POST, "/conversations/\(number)/messages", #"{"content":"Un momento","message_type":"outgoing"}"#)
             _ = try await bot.call(.POST, "/conversations/\(number)/assignments", #"{"team_id":2}"#)
             _ = try await bot.call(.POST, "/conversations/\(number)/toggle_status", #"{"status":"open"}"#)
@@ -115,7 +120,8 @@ struct DeskBrowserTests {
             _ = try await browser.script("const s = document.getElementById('transfer-team'); s.value = 'team_3'; return s.value")
             try await browser.click("#transfer")
             try await browser.wait(
-                until: "return Array.from(document.querySelectorAll('#facts dd')).some(d => d.textContent === 'Technical Support')", "moved")
+                until: "return Array.from(document.querySelectorAll('#facts dd')).some(d => d.textContent === 'Technical Support')", "moved"
+            )
             let moved = try await server.support.conversation(id: conversation.id)
             #expect(moved.teamId == "team_3" && moved.state == .queued)
         } catch {

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import MockServer
 import Testing
+
+@testable import MockServer
 
 /// Group commit: many writes share a transaction, yet each stands or falls on its own.
 @Suite("Group commit")

@@ -1,9 +1,10 @@
 import Foundation
 import HandoffClient
 import HandoffContract
-@testable import MockServer
 import NIOHTTP1
 import Testing
+
+@testable import MockServer
 
 @Suite("Workspace isolation")
 struct IsolationTests {
@@ -93,7 +94,9 @@ struct IsolationTests {
                 let segments = pattern.split(separator: "/")
                 if pattern.hasPrefix("/api/v1/accounts/:account_id") {
                     // The Chatwoot face: another account's token is refused the owner's account, as Chatwoot does.
-                    let path = "/" + segments.map { $0 == ":account_id" ? "1" : $0.hasPrefix(":") ? "1" : String($0) }
+                    let path =
+                        "/"
+                        + segments.map { $0 == ":account_id" ? "1" : $0.hasPrefix(":") ? "1" : String($0) }
                         .joined(separator: "/")
                     let response = try await intruder.send(
                         HTTPMethod(rawValue: method.rawValue), path, body: Array("{}".utf8),

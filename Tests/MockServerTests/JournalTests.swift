@@ -1,9 +1,10 @@
 import Foundation
 import HandoffClient
 import HandoffContract
-@testable import MockServer
 import NIOHTTP1
 import Testing
+
+@testable import MockServer
 
 /// The request journal: every request on either face and every webhook attempt, bounded, filtered, verified.
 @Suite("Request journal")
@@ -43,7 +44,9 @@ struct JournalTests {
             #expect(userPost["face"] as? String == "neutral" && userPost["status"] as? Int == 201)
             #expect((userPost["changes"] as? [[String: Any]])?.first?["id"] as? String == user.id)
 
-            let messages = entries.filter { $0["route"] as? String == "/v1/conversations/{id}/messages" && $0["method"] as? String == "POST" }
+            let messages = entries.filter {
+                $0["route"] as? String == "/v1/conversations/{id}/messages" && $0["method"] as? String == "POST"
+            }
             #expect(messages.map { $0["status"] as? Int } == [201, 200, 409])
             #expect(messages.allSatisfy { $0["conversationId"] as? String == conversation.id })
             #expect((messages[1]["changes"] as? [[String: Any]])?.first?["action"] as? String == "found")
@@ -147,7 +150,10 @@ struct JournalTests {
             #expect(outcomes == ["retrying", "delivered"])
             #expect(hooks.map { $0["status"] as? Int } == [500, 200])
             #expect(hooks.allSatisfy { $0["conversationId"] as? String == conversation.id && $0["path"] as? String == "/hook" })
-            #expect(hooks.compactMap { ($0["webhook"] as? [String: Any])?["event"] as? String } == ["conversation.assigned", "conversation.assigned"])
+            #expect(
+                hooks.compactMap { ($0["webhook"] as? [String: Any])?["event"] as? String } == [
+                    "conversation.assigned", "conversation.assigned",
+                ])
         }
         await receiver.stop()
     }
@@ -157,7 +163,8 @@ struct JournalTests {
         let journal = RequestJournal(capacity: 3)
         for index in 1...5 {
             journal.append(
-                JournalEntry(time: Date(), kind: .request, face: .neutral, method: "GET", path: "/v1/teams/\(index)", status: 200,
+                JournalEntry(
+                    time: Date(), kind: .request, face: .neutral, method: "GET", path: "/v1/teams/\(index)", status: 200,
                     durationMs: 1, summary: "\(index)"), workspace: 1)
         }
         let page = journal.entries(workspace: 1)
@@ -171,15 +178,17 @@ struct JournalTests {
         #expect(seq == 6 && journal.dropped(workspace: 1) == 0)
     }
 
-    @Test("path globs: * within a segment, ** across, ? one character", arguments: [
-        ("/v1/conversations/*/messages", "/v1/conversations/cnv_1/messages", true),
-        ("/v1/conversations/*/messages", "/v1/conversations/a/b/messages", false),
-        ("/v1/**", "/v1/conversations/cnv_1/messages", true),
-        ("/v1/users", "/v1/users/usr_1", false),
-        ("/v1/users/usr_?", "/v1/users/usr_1", true),
-        ("^/api/v1/accounts/[0-9]+/contacts", "/api/v1/accounts/1/contacts/4", true),
-        ("^/api/v1/accounts/[0-9]+/contacts$", "/api/v1/accounts/1/contacts/4", false),
-    ])
+    @Test(
+        "path globs: * within a segment, ** across, ? one character",
+        arguments: [
+            ("/v1/conversations/*/messages", "/v1/conversations/cnv_1/messages", true),
+            ("/v1/conversations/*/messages", "/v1/conversations/a/b/messages", false),
+            ("/v1/**", "/v1/conversations/cnv_1/messages", true),
+            ("/v1/users", "/v1/users/usr_1", false),
+            ("/v1/users/usr_?", "/v1/users/usr_1", true),
+            ("^/api/v1/accounts/[0-9]+/contacts", "/api/v1/accounts/1/contacts/4", true),
+            ("^/api/v1/accounts/[0-9]+/contacts$", "/api/v1/accounts/1/contacts/4", false),
+        ])
     func globs(pattern: String, path: String, matches: Bool) throws {
         #expect(try PathPattern(pattern).matches(path) == matches)
     }

@@ -1,8 +1,9 @@
 import Foundation
 import HandoffClient
-@testable import MockServer
 import NIOHTTP1
 import Testing
+
+@testable import MockServer
 
 @Suite("The served contract")
 struct OpenAPITests {

@@ -2,8 +2,9 @@ import Foundation
 import HandoffClient
 import HandoffContract
 import Logging
-@testable import MockServer
 import Testing
+
+@testable import MockServer
 
 /// Scripted agents: per team, accept after a delay, reply from templates, resolve — on an injected clock.
 @Suite("Scripted agents (personas)")
@@ -67,7 +68,8 @@ struct PersonaTests {
     @Test("templates: placeholders filled; a random pick depends only on the seed, the conversation and the position")
     func templates() {
         #expect(
-            Persona.render("Hi {user}, {agent} of {team}: “{lastUserMessage}” {unknown}", user: "Ada", team: "Billing", agent: "Bea",
+            Persona.render(
+                "Hi {user}, {agent} of {team}: “{lastUserMessage}” {unknown}", user: "Ada", team: "Billing", agent: "Bea",
                 lastUserMessage: "refund?") == "Hi Ada, Bea of Billing: “refund?” {unknown}")
         let inOrder = Persona(replies: ["a", "b"])
         #expect((0..<4).compactMap { inOrder.template(reply: $0, conversation: 9) } == ["a", "b", "a", "b"])
@@ -145,7 +147,9 @@ struct PersonaTests {
         do {
             let set = try await server.http().send(
                 .PUT, "/mock/v1/teams/team_2/persona",
-                text: #"{"acceptAfter":2,"replyEvery":3,"replies":["Hi {user}, {agent} from {team}. You said: {lastUserMessage}","Refunded."]}"#)
+                text:
+                    #"{"acceptAfter":2,"replyEvery":3,"replies":["Hi {user}, {agent} from {team}. You said: {lastUserMessage}","Refunded."]}"#
+            )
             #expect(set.status == 200)
             let user = try await server.support.ensureUser(.init(externalId: "ada", name: "Ada"))
             let conversation = try await server.support.openConversation(userId: user.id, context: .init(), idempotencyKey: nil)

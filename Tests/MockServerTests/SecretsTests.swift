@@ -1,7 +1,8 @@
 import Foundation
 import HandoffClient
-@testable import MockServer
 import Testing
+
+@testable import MockServer
 
 @Suite("Secrets")
 struct SecretsTests {

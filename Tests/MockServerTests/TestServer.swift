@@ -66,7 +66,9 @@ func temporaryDatabase() -> String {
 
 extension HTTPTransport {
     /// Sends a JSON text body as-is.
-    func send(_ method: HTTPMethod, _ path: String, text: String, headers: [(String, String)] = []) async throws
+    func send(
+        _ method: HTTPMethod, _ path: String, text: String, headers: [(String, String)] = []
+    ) async throws
         -> HTTPExchange
     {
         try await send(method, path, body: Array(text.utf8), headers: headers)

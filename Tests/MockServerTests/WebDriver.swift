@@ -43,9 +43,9 @@ final class ChromeDriver: @unchecked Sendable {
     /// A port no one listens on now (the kernel's pick for port 0).
     static func freeLoopbackPort() throws -> Int {
         #if canImport(Glibc)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw WebDriverError.failed("socket() failed") }
         defer { close(fd) }

@@ -76,7 +76,9 @@ struct WebhookTests {
         await receiver.stop()
     }
 
-    @Test("a receiver that is down (connection refused) is retried with backoff, ends failed, and once up a replay delivers every event exactly once per delivery id")
+    @Test(
+        "a receiver that is down (connection refused) is retried with backoff, ends failed, and once up a replay delivers every event exactly once per delivery id"
+    )
     func downThenUp() async throws {
         // A port nobody listens on: learn a free one, then close it.
         let probe = try await WebhookReceiver.start()
@@ -98,7 +100,8 @@ struct WebhookTests {
             var failed: [[String: Any]] = []
             for _ in 0..<250 where failed.count < events {
                 try await Task.sleep(for: .milliseconds(40))
-                failed = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=failed"))["data"]
+                failed =
+                    json(try await server.http().send(.GET, "/mock/v1/deliveries?status=failed"))["data"]
                     as? [[String: Any]] ?? []
             }
             try #require(failed.count == events, "every delivery ends failed while the receiver is down")
@@ -128,7 +131,8 @@ struct WebhookTests {
             // The receiver answers before the mock records the attempt: poll the record.
             var delivered: [[String: Any]] = []
             for _ in 0..<100 where delivered.count < events {
-                delivered = json(try await server.http().send(.GET, "/mock/v1/deliveries?status=delivered"))["data"]
+                delivered =
+                    json(try await server.http().send(.GET, "/mock/v1/deliveries?status=delivered"))["data"]
                     as? [[String: Any]] ?? []
                 if delivered.count < events { try await Task.sleep(for: .milliseconds(20)) }
             }

@@ -119,7 +119,8 @@ struct ChatwootAccountController {
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
         guard let url = fields.url else { throw ChatwootError.invalid("Url is invalid", attributes: ["url"]) }
         return try ChatwootJSON.response(
-            try store.createChatwootWebhook(try context.requireWorkspace(), url: url, name: fields.name, subscriptions: fields.subscriptions ?? []))
+            try store.createChatwootWebhook(
+                try context.requireWorkspace(), url: url, name: fields.name, subscriptions: fields.subscriptions ?? []))
     }
 
     @Sendable func updateWebhook(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -127,7 +128,8 @@ struct ChatwootAccountController {
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
         return try ChatwootJSON.response(
             try store.updateChatwootWebhook(
-                try context.requireWorkspace(), id: try context.number(), url: fields.url, name: fields.name, subscriptions: fields.subscriptions))
+                try context.requireWorkspace(), id: try context.number(), url: fields.url, name: fields.name,
+                subscriptions: fields.subscriptions))
     }
 
     @Sendable func deleteWebhook(_ request: Request, context: MockRequestContext) async throws -> Response {

@@ -96,14 +96,18 @@ struct ChatwootContactsController {
                 arguments += ["\(value)%"]
             case "is_present": clause = "(\(guardIdentifier)\(column) IS NOT NULL)"
             case "is_not_present": clause = "NOT (\(guardIdentifier)\(column) IS NOT NULL)"
-            default: throw ChatwootError.unprocessable("Invalid operator. The allowed operators for \(item.attribute_key) are [equal_to,not_equal_to,contains,does_not_contain,starts_with,is_present,is_not_present].")
+            default:
+                throw ChatwootError.unprocessable(
+                    "Invalid operator. The allowed operators for \(item.attribute_key) are [equal_to,not_equal_to,contains,does_not_contain,starts_with,is_present,is_not_present]."
+                )
             }
             condition += joiner + clause
             joiner = item.query_operator?.lowercased() == "or" ? " OR " : " AND "
         }
         if condition.isEmpty { condition = "1" }
         return try ChatwootJSON.response(
-            try store.contactPage(try context.requireWorkspace(), condition: condition, arguments: arguments, page: ChatwootJSON.page(request)))
+            try store.contactPage(
+                try context.requireWorkspace(), condition: condition, arguments: arguments, page: ChatwootJSON.page(request)))
     }
 
     @Sendable func show(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -124,7 +128,8 @@ struct ChatwootContactsController {
         let body = try await JSONIO.decodeOptional(ContactInboxBody.self, from: request, context: context, fallback: ContactInboxBody())
         guard let inbox = body.inbox_id?.value else { throw ChatwootError.missing("inbox_id") }
         return try ChatwootJSON.response(
-            try store.addContactInbox(try context.requireWorkspace(), contactId: try context.number(), inboxId: inbox, sourceId: body.source_id))
+            try store.addContactInbox(
+                try context.requireWorkspace(), contactId: try context.number(), inboxId: inbox, sourceId: body.source_id))
     }
 
     @Sendable func conversations(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -139,4 +144,3 @@ struct ChatwootContactsController {
         return try ChatwootJSON.response(try store.findContactInbox(try context.requireWorkspace(), inboxId: inbox, sourceId: source))
     }
 }
-

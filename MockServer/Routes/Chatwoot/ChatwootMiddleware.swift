@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HandoffContract
 import Hummingbird
+import NIOCore
 
 extension HTTPField.Name {
     /// Chatwoot's token header (`api_access_token`; `Api-Access-Token` is read too).
@@ -62,8 +63,6 @@ struct ChatwootErrorMiddleware: RouterMiddleware {
     }
 }
 
-import NIOCore
-
 extension MockRequestContext {
     /// The Chatwoot principal; every route under `/api/v1` has one.
     func principal() throws -> ChatwootPrincipal {
@@ -110,4 +109,3 @@ enum ChatwootJSON {
         request.uri.queryParameters.get("page").flatMap { Int($0) }.map { max(1, min($0, 100_000)) } ?? 1
     }
 }
-

@@ -17,7 +17,8 @@ struct AgentTransferController {
         guard conversation.state.isWithHumans else {
             throw APIError(
                 .conflict, code: "invalid_transition",
-                detail: "An agent transfers a conversation the humans have (queued or assigned); this one is \(conversation.state.rawValue).",
+                detail:
+                    "An agent transfers a conversation the humans have (queued or assigned); this one is \(conversation.state.rawValue).",
                 extra: ["state": .string(conversation.state.rawValue), "transition": "transfer"])
         }
         return try ConversationsController.transferResponse(

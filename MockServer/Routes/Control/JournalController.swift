@@ -128,7 +128,9 @@ struct JournalController {
         switch body.status {
         case nil, .null?: break
         case .number(let number)?:
-            guard let whole = Int(exactly: number), let pattern = StatusPattern(String(whole)) else { throw APIError.invalidField("status", "must be 100 to 599") }
+            guard let whole = Int(exactly: number), let pattern = StatusPattern(String(whole)) else {
+                throw APIError.invalidField("status", "must be 100 to 599")
+            }
             filter.status = pattern
         case .string(let text)?:
             guard let pattern = StatusPattern(text) else { throw APIError.invalidField("status", "must be like 409 or 4xx") }

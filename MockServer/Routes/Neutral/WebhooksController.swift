@@ -61,7 +61,8 @@ enum WebhookURLPolicy {
         if allowRemote { return }
         guard isLoopback(host) else {
             throw APIError.invalidField(
-                "url", "must point at a loopback host (127.0.0.1, localhost, ::1); start the mock with --allow-remote-webhooks to send elsewhere")
+                "url",
+                "must point at a loopback host (127.0.0.1, localhost, ::1); start the mock with --allow-remote-webhooks to send elsewhere")
         }
     }
 

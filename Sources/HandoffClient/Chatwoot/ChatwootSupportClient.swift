@@ -85,7 +85,9 @@ public struct ChatwootSupportClient: SupportSystem {
     /// Opens a conversation in the inbox with `status: pending`, the context in `custom_attributes`.
     ///
     /// Chatwoot has no idempotency key: `idempotencyKey` is not used, and a retry opens a second conversation.
-    public func openConversation(userId: String, context: ConversationContext, idempotencyKey: String?) async throws
+    public func openConversation(
+        userId: String, context: ConversationContext, idempotencyKey: String?
+    ) async throws
         -> Conversation
     {
         let path = "\(connection.account)/conversations"
