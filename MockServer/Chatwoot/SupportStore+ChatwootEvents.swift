@@ -59,13 +59,15 @@ extension SupportStore {
 
     /// True when the workspace has any Chatwoot webhook at all (so most writes skip the rendering).
     func hasChatwootTargets(_ db: Database, _ workspace: Workspace) throws -> Bool {
+        // Asked on every message: a cached statement skips the prepare (and GRDB's authorizer).
         try Row.fetchOne(
-            db, sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind != 'neutral' LIMIT 1", arguments: [workspace.id]
+            db.cachedStatement(sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind != 'neutral' LIMIT 1"),
+            arguments: [workspace.id]
         ) != nil
     }
 
     func conversationRow(_ db: Database, id: Int64) throws -> Row? {
-        try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [id])
     }
 
     /// Emits what Chatwoot emits when a conversation is created or changes: `conversation_created`;
@@ -119,7 +121,7 @@ extension SupportStore {
     /// Emits `message_created` for every message but activity ones (private notes included, as Chatwoot does).
     func chatwootMessageCreated(_ db: Database, _ workspace: Workspace, messageId: Int64) throws {
         guard try hasChatwootTargets(db, workspace),
-            let message = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId]),
+            let message = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [messageId]),
             (message["author"] as String) != MessageAuthor.system.rawValue,
             let conversation = try conversationRow(db, id: message["conversation_id"])
         else { return }

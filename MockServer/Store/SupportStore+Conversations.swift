@@ -237,6 +237,23 @@ extension SupportStore {
         ).map(Rows.conversation)
     }
 
+    /// Only the state of a conversation of the workspace (a message needs no more), or `notFound`.
+    func requireConversationState(_ db: Database, _ workspace: Workspace, id: String) throws -> ConversationState {
+        let number = EntityKind.conversation.number(from: id)
+        let text: String? =
+            if let number, has(.leakAcrossWorkspaces) {
+                try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM conversations WHERE id = ?"), arguments: [number])
+            } else if let number {
+                try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT state FROM conversations WHERE id = ? AND workspace_id = ?"),
+                    arguments: [number, workspace.id])
+            } else {
+                nil
+            }
+        guard let text else { throw ContractError.notFound(resource: "conversation", id: id) }
+        return ConversationState(rawValue: text) ?? .bot
+    }
+
     func requireConversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation {
         guard let found = try conversation(db, workspace, id: id) else {
             throw ContractError.notFound(resource: "conversation", id: id)

@@ -11,7 +11,8 @@ extension SupportStore {
     ) async throws -> (message: Message, created: Bool) {
         let visibility = new.visibility ?? .public
         let result: (message: Message, created: Bool) = try await groupedWrite { [self] db in
-            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            // Only the state decides; the whole conversation (context and all) is read when an event needs it.
+            let state = try self.requireConversationState(db, workspace, id: conversationId)
             let conversationNumber = EntityKind.conversation.number(from: conversationId)!
             let clientMessageId = has(.duplicateRetriedMessage) ? nil : new.clientMessageId
             if let key = clientMessageId,
@@ -24,7 +25,7 @@ extension SupportStore {
                 else { throw ContractError.idempotencyKeyReused(key) }
                 return (existing, false)
             }
-            try checkRules(new.author, visibility, conversation.state)
+            try checkRules(new.author, visibility, state)
             // The hot path of the mock: cached statements skip the prepare on every message.
             var seq = try Int.fetchOne(
                 db.cachedStatement(sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
@@ -59,6 +60,7 @@ extension SupportStore {
                 || (has(.notesToBot) && visibility == .internal)
             {
                 let agent = try agentId.flatMap { try self.agent(db, workspace, id: $0) }
+                let conversation = try self.requireConversation(db, workspace, id: conversationId)
                 try appendEvent(db, workspace, .messageCreated, conversation: conversation, agent: agent, message: message)
             }
             return (message, true)
