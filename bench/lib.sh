@@ -20,7 +20,7 @@ bench_tools() {
     python3 -m venv "$BENCH_VENV"
     "$BENCH_VENV/bin/pip" install -q --disable-pip-version-check pact-python-cli
   fi
-  [ -x "$HANDOFF" ] || { echo "bench: $HANDOFF missing; run swift build -c release" >&2; exit 2; }
+  [ -x "$HANDOFF" ] || { echo "bench: $HANDOFF missing; run swift build -c release --static-swift-stdlib" >&2; exit 2; }
 }
 
 # start_handoff ARGS...: starts `handoff mock --port 0 ARGS`, sets MOCK_PID and MOCK_URL.
@@ -58,6 +58,8 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # rss_mb PID: resident set size in MB (one decimal).
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# rss_split PID: "anonymous X MB + file-backed Y MB" (private heap and stacks vs mapped code and data).
+rss_split() { awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { printf "anonymous %.1f MB + file-backed %.1f MB", a / 1024, f / 1024 }' "/proc/$1/status"; }
 
 # run_wrk LABEL URL [wrk args...]: prints one line "LABEL: N req/s, p99 X ms" and sets WRK_RPS, WRK_P99.
 run_wrk() {

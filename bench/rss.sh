@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bounded memory: RSS of the release mock (file database) after a warm-up and after each of two
 # batches of 50,000 requests (half GET /v1/teams, half durable message POSTs), 100,000 in all.
-#   bench/rss.sh            (needs swift build -c release; installs wrk when missing)
+#   bench/rss.sh            (needs swift build -c release --static-swift-stdlib; installs wrk when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -2,7 +2,7 @@
 # The speed figures of BENCHMARKS.md, side by side with the Pact stub server, in one run:
 # start-up, GET throughput, durable POST throughput, idle RSS; then RSS over 100k requests,
 # p99 growth from 10k to 1M messages, and the conformance suite's wall time.
-#   swift build -c release && bench/run.sh        (BENCH_DURATION=10s by default)
+#   swift build -c release --static-swift-stdlib && bench/run.sh   (BENCH_DURATION=10s by default)
 # wrk, the servers and this script share the machine; everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,7 @@ sleep 1
 idle_ours=$(rss_mb "$MOCK_PID")
 idle_theirs=$(rss_mb "$PACT_PID")
 echo "idle RSS: handoff $idle_ours MB, pact-stub $idle_theirs MB"
+echo "idle RSS split: handoff $(rss_split "$MOCK_PID"); pact-stub $(rss_split "$PACT_PID")"
 user=$(curl -fs -H "$AUTH" -d '{"externalId":"bench"}' "$MOCK_URL/v1/users" | sed 's/.*"id":"\([^"]*\)".*/\1/')
 conversation=$(curl -fs -H "$AUTH" -d "{\"userId\":\"$user\"}" "$MOCK_URL/v1/conversations" | sed 's/.*"id":"\(cnv_[^"]*\)".*/\1/')
 [ "$conversation" = cnv_1 ] || { echo "bench: expected cnv_1, got $conversation" >&2; exit 2; }
