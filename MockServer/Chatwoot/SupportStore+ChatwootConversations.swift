@@ -80,17 +80,17 @@ extension SupportStore {
                 contactInboxRow = row
             }
             let inboxId: Int64 = contactInboxRow["inbox_id"]
+            // The status is checked in every inbox (Chatwoot assigns it before the bot's handoff rule applies).
             var state: ConversationState
+            switch input.status {
+            case nil, "open": state = .queued
+            case "pending": state = .bot
+            case "resolved": state = .resolved
+            case "snoozed": state = .queued
+            default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
+            }
             if try inboxHasBot(db, inboxId) {
                 state = has(.cwBotInboxStartsOpen) ? .queued : .bot
-            } else {
-                switch input.status {
-                case nil, "open": state = .queued
-                case "pending": state = .bot
-                case "resolved": state = .resolved
-                case "snoozed": state = .queued
-                default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
-                }
             }
             let assignee = try input.assignee_id?.value.flatMap { id in
                 try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
@@ -212,7 +212,7 @@ extension SupportStore {
             var success: JSONValue = true
             if let status {
                 guard let parsed = ChatwootStatus(rawValue: status) else {
-                    throw ChatwootError(.internalServerError, ["error": .string("'\(status)' is not a valid status")])
+                    throw ChatwootError.unprocessable("'\(status)' is not a valid status")
                 }
                 next = parsed
                 if principal.isBot && current == .pending && next == .open { success = .null }

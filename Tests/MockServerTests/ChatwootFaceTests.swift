@@ -127,6 +127,19 @@ struct ChatwootFaceTests {
             #expect(agentTeam == 401)
             let (badSelect, _) = try await admin.call(.POST, "/contacts", #"{"phone_number":"12345"}"#)
             #expect(badSelect == 422)
+            // An unknown status is 422, where Chatwoot itself answers 500 (docs/chatwoot-deviations.md).
+            let contact = try await Self.contact(admin, identifier: "status")
+            let (_, created) = try await admin.call(.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id)}"#)
+            let number = (created as? [String: Any])?["id"] as? Int ?? 0
+            for (method, path, body) in [
+                (HTTPMethod.GET, "/conversations?status=AAA", nil), (.POST, "/conversations/\(number)/toggle_status", #"{"status":"AAA"}"#),
+                (.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id),"status":"AAA"}"#),
+            ] {
+                let (status, answer) = try await admin.call(method, path, body)
+                #expect(
+                    status == 422 && (answer as? [String: Any])?["error"] as? String == "'AAA' is not a valid status",
+                    "\(path): \(status) \(String(describing: answer))")
+            }
         }
     }
 

@@ -70,7 +70,7 @@ struct ChatwootConversationsController {
         let query = request.uri.queryParameters
         let status = query.get("status").map { String($0) } ?? "open"
         guard ["open", "resolved", "pending", "snoozed", "all"].contains(status) else {
-            throw ChatwootError(.internalServerError, ["error": .string("'\(status)' is not a valid status")])
+            throw ChatwootError.unprocessable("'\(status)' is not a valid status")
         }
         return try ChatwootJSON.response(
             try store.listConversations(
