@@ -15,9 +15,11 @@ conversation=$(curl -fs -H "$AUTH" -d "{\"userId\":\"$user\"}" "$MOCK_URL/v1/con
 echo "rss: mock $MOCK_URL, pid $MOCK_PID, conversation $conversation, database $db"
 echo "rss: idle after start: $(rss_mb "$MOCK_PID") MB"
 
+# -d40s bounds a batch: wrk now and then misses the stop signal of count.lua and would run to -d
+# (50,000 requests take 5–7 s here); the "requests in" line says how many were sent.
 batch() {
   BENCH_REQUESTS=$1 BENCH_CONVERSATION=$conversation \
-    wrk -t2 -c16 -d120s -s bench/count.lua "$MOCK_URL" | awk '/requests in/ { print "rss:   " $0 }'
+    wrk -t2 -c16 -d40s -s bench/count.lua "$MOCK_URL" | awk '/requests in/ { print "rss:   " $0 }'
 }
 batch 10000
 warm=$(rss_mb "$MOCK_PID")
