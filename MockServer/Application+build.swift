@@ -55,7 +55,8 @@ func buildRouter(
     let account = chatwoot.group("accounts/:account_id").add(middleware: ChatwootAccountCheck())
         .add(middleware: FaultMiddleware(faults: faults))
     let accountBase = "/api/v1/accounts/:account_id"
-    ChatwootAccountController(store: store).register(profile: chatwoot, account: account, routes, base: accountBase)
+    ChatwootAccountController(store: store, allowRemoteWebhooks: config.allowRemoteWebhooks).register(
+        profile: chatwoot, account: account, routes, base: accountBase)
     ChatwootContactsController(store: store).register(account, routes, base: accountBase)
     ChatwootConversationsController(store: store).register(account, routes, base: accountBase)
 

@@ -5,6 +5,8 @@ HANDOFF=${HANDOFF:-.build/release/handoff}
 BENCH_VENV=${BENCH_VENV:-.build-bench-venv}
 PACT=${PACT:-$BENCH_VENV/bin/pact}
 AUTH="Authorization: Bearer dev-token"
+# start_handoff, stop_pid
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/mock-lib.sh"
 
 # Installs wrk and hyperfine (Debian) and the Pact CLI (PyPI, in a venv) when missing.
 bench_tools() {
@@ -23,22 +25,6 @@ bench_tools() {
   [ -x "$HANDOFF" ] || { echo "bench: $HANDOFF missing; run swift build -c release --static-swift-stdlib" >&2; exit 2; }
 }
 
-# start_handoff ARGS...: starts `handoff mock --port 0 ARGS`, sets MOCK_PID and MOCK_URL.
-start_handoff() {
-  MOCK_LOG=$(mktemp)
-  "$HANDOFF" mock --port 0 "$@" >"$MOCK_LOG" 2>&1 &
-  MOCK_PID=$!
-  MOCK_URL=""
-  for _ in $(seq 1 400); do
-    MOCK_URL=$(sed -n 's/^listening on //p' "$MOCK_LOG" | head -n1)
-    [ -n "$MOCK_URL" ] && return 0
-    sleep 0.025
-  done
-  cat "$MOCK_LOG" >&2
-  echo "bench: the mock did not start" >&2
-  exit 2
-}
-
 # start_pact PACTFILE: starts the Pact stub server on a free port, sets PACT_PID and PACT_URL.
 start_pact() {
   local port
@@ -53,8 +39,6 @@ start_pact() {
   echo "bench: the Pact stub server did not start" >&2
   exit 2
 }
-
-stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # rss_mb PID: resident set size in MB (one decimal).
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }

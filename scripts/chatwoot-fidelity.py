@@ -123,6 +123,10 @@ def main():
         seen.add(key)
         print(f"  FAIL {method} {template} {status}: {problem}\n       body: {body}")
     print(f"{passed} passed, {failed} failed")
+    if passed == 0:
+        # Captures that were all errors or all unknown routes validated nothing: that is not a pass.
+        print("chatwoot-fidelity: no response was validated against the document")
+        return 1
     return 1 if failed else 0
 
 

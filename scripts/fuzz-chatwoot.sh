@@ -18,23 +18,12 @@ REPORT_DIR=${FUZZ_REPORT_DIR:-.build-fuzz}/chatwoot
 
 [ -x "$HANDOFF" ] || { echo "fuzz-chatwoot: $HANDOFF not found; run swift build first" >&2; exit 2; }
 [ -f "$SPEC" ] || { echo "fuzz-chatwoot: Chatwoot's document not found at $SPEC (set CHATWOOT_SPEC)" >&2; exit 2; }
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check schemathesis
-fi
+source scripts/mock-lib.sh
+ensure_schemathesis "$VENV"
 
-log=$(mktemp)
-"$HANDOFF" mock --port 0 --in-memory >"$log" 2>&1 &
-mock=$!
-trap 'kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on //p' "$log" | head -n1)
-  [ -n "$url" ] && break
-  kill -0 "$mock" 2>/dev/null || { cat "$log" >&2; echo "fuzz-chatwoot: the mock did not start" >&2; exit 2; }
-  sleep 0.05
-done
-[ -n "$url" ] || { cat "$log" >&2; echo "fuzz-chatwoot: no 'listening on' line" >&2; exit 2; }
+start_handoff --in-memory
+trap 'stop_pid "$MOCK_PID"; rm -f "$MOCK_LOG"' EXIT
+url=$MOCK_URL
 
 # Real ids on the seeded account 1, so generated requests reach the handlers: a contact, its
 # conversation (display id 1) with a message, and the seeded inbox, team and agent.
@@ -58,7 +47,7 @@ values = [$contact]
 include-path-regex = '^/api/v1/accounts/'
 parameters = { "path.account_id" = { dictionary = "accounts", probability = 0.9 }, "path.conversation_id" = { dictionary = "conversations", probability = 0.8 }, "path.id" = { dictionary = "contacts", probability = 0.5 } }
 TOML
-echo "fuzz-chatwoot: mock at $url (pid $mock); contact $contact, conversation 1; document $SPEC"
+echo "fuzz-chatwoot: mock at $url (pid $MOCK_PID); contact $contact, conversation 1; document $SPEC"
 
 args=(
   --config-file "$config"
@@ -78,12 +67,8 @@ args=(
 )
 [ -n "$SEED" ] && args+=(--seed "$SEED")
 
+rm -f "$REPORT_DIR/junit.xml"
 status=0
 "$VENV/bin/schemathesis" "${args[@]}" || status=$?
-if ! kill -0 "$mock" 2>/dev/null; then
-  echo "fuzz-chatwoot: the mock died during the run" >&2
-  cat "$log" >&2
-  status=1
-fi
-echo "fuzz-chatwoot: exit $status"
-exit "$status"
+mock_alive fuzz-chatwoot || status=1
+fuzz_verdict fuzz-chatwoot "$REPORT_DIR/junit.xml" "$status"

@@ -19,27 +19,16 @@ SEED=${FUZZ_SEED:-}
 REPORT_DIR=${FUZZ_REPORT_DIR:-.build-fuzz}
 
 [ -x "$HANDOFF" ] || { echo "fuzz: $HANDOFF not found; run swift build first" >&2; exit 2; }
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check schemathesis
-fi
+source scripts/mock-lib.sh
+ensure_schemathesis "$VENV"
 "$VENV/bin/schemathesis" --version
 
-log=$(mktemp)
 # FUZZ_MOCK_ARGS adds flags, e.g. FUZZ_MOCK_ARGS="--rate-limit 50" to fuzz the 429 answers too.
 # shellcheck disable=SC2086
-"$HANDOFF" mock --port 0 --in-memory ${FUZZ_MOCK_ARGS:-} >"$log" 2>&1 &
-mock=$!
-trap 'kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on //p' "$log" | head -n1)
-  [ -n "$url" ] && break
-  kill -0 "$mock" 2>/dev/null || { cat "$log" >&2; echo "fuzz: the mock did not start" >&2; exit 2; }
-  sleep 0.05
-done
-[ -n "$url" ] || { cat "$log" >&2; echo "fuzz: no 'listening on' line" >&2; exit 2; }
-echo "fuzz: mock at $url (pid $mock)"
+start_handoff --in-memory ${FUZZ_MOCK_ARGS:-}
+trap 'stop_pid "$MOCK_PID"; rm -f "$MOCK_LOG"' EXIT
+url=$MOCK_URL
+echo "fuzz: mock at $url (pid $MOCK_PID)"
 
 # Real ids to fuzz with, so generated requests reach the handlers and not only the 404 path: a
 # user, conversations in state bot, queued and assigned, a webhook (to a closed port) and its
@@ -138,22 +127,7 @@ started=$(date +%s)
 "$VENV/bin/schemathesis" "${args[@]}" || status=$?
 elapsed=$(( $(date +%s) - started ))
 
-if ! kill -0 "$mock" 2>/dev/null; then
-  echo "fuzz: the mock died during the run" >&2
-  cat "$log" >&2
-  status=1
-fi
+mock_alive fuzz || status=1
 
-junit="$REPORT_DIR/junit.xml"
-passed=0; failed=0
-if [ -f "$junit" ]; then
-  tests=$(grep -o 'tests="[0-9]*"' "$junit" | head -n1 | tr -dc 0-9)
-  failures=$(grep -o 'failures="[0-9]*"' "$junit" | head -n1 | tr -dc 0-9)
-  errors=$(grep -o 'errors="[0-9]*"' "$junit" | head -n1 | tr -dc 0-9)
-  failed=$(( ${failures:-0} + ${errors:-0} ))
-  passed=$(( ${tests:-0} - failed ))
-fi
-[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "fuzz: schemathesis ran for ${elapsed}s"
-echo "fuzz: $passed passed, $failed failed"
-exit "$status"
+fuzz_verdict fuzz "$REPORT_DIR/junit.xml" "$status"

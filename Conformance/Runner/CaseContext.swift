@@ -150,9 +150,10 @@ public struct CaseContext: Sendable {
         for conversationId: String, timeout: Duration = .seconds(5), until: ([WebhookReading]) -> Bool
     ) async throws -> [WebhookReading] {
         let sink = try webhooks
+        let secret = try signingSecret
         let deadline = ContinuousClock.now + timeout
         while true {
-            let mine = sink.received.map { binding.read($0, secret: webhookSecret ?? sink.secret) }
+            let mine = sink.received.map { binding.read($0, secret: secret) }
                 .filter { $0.conversationId == conversationId }
             if until(mine) || ContinuousClock.now >= deadline { return mine }
             try await Task.sleep(for: .milliseconds(25))
@@ -162,7 +163,8 @@ public struct CaseContext: Sendable {
     /// Raw webhook deliveries about one conversation, with the binding's reading.
     public func rawDeliveries(for conversationId: String) throws -> [(ReceivedWebhook, WebhookReading)] {
         let sink = try webhooks
-        return sink.received.map { ($0, binding.read($0, secret: webhookSecret ?? sink.secret)) }
+        let secret = try signingSecret
+        return sink.received.map { ($0, binding.read($0, secret: secret)) }
             .filter { $0.1.conversationId == conversationId }
     }
 }

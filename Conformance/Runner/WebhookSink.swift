@@ -47,7 +47,10 @@ public final class WebhookSink: Sendable {
                 continuation.finish()
             }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        let task = Task {
+            defer { continuation.finish() }  // a server that fails to start must not leave the wait below hanging
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         let sink = WebhookSink(url: "http://127.0.0.1:\(port)/hooks", secret: secret, group: group, task: task)

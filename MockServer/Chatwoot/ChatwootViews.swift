@@ -136,14 +136,6 @@ struct ChatwootViews {
         ]
     }
 
-    func botSlim(_ row: Row) -> Object {
-        [
-            "id": .int(row["id"] as Int64), "name": .string(Rows.text(row, "name")),
-            "description": .string(Rows.optionalText(row, "description")), "thumbnail": "",
-            "outgoing_url": .string(Rows.optionalText(row, "outgoing_url")), "bot_type": "webhook",
-        ]
-    }
-
     // MARK: messages
 
     /// The bot that speaks in a conversation's inbox (the inbox's bot, else the workspace's first).

@@ -216,10 +216,7 @@ extension SupportStore {
                     arguments: [workspace.id, botName, botURL, Self.newSecret()])
                 botId = db.lastInsertedRowID
                 if let botToken {
-                    try db.execute(
-                        sql:
-                            "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, bot_id) VALUES (?, ?, 'bot', ?, 'bot', ?)",
-                        arguments: [Self.hash(token: botToken), workspace.id, now(), botId])
+                    try Self.insertToken(db, workspace: workspace.id, token: botToken, now: now(), kind: "bot", botId: botId)
                 }
             }
             try db.execute(
@@ -237,19 +234,12 @@ extension SupportStore {
         }
     }
 
-    /// Adds a user (agent or administrator) with an access token; agents may join a team.
-    func addUser(_ workspace: Workspace, name: String, email: String?, role: String, teamId: Int64?, token: String?) throws {
+    /// Adds a user without a team (an administrator, say); its token is bound with ``addAgentToken(_:agentName:token:)``.
+    func addUser(_ workspace: Workspace, name: String, email: String?, role: String) throws {
         try write { db in
             try db.execute(
-                sql: "INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, ?, ?, ?, ?)",
-                arguments: [workspace.id, teamId, name, email, role])
-            let id = db.lastInsertedRowID
-            if let token {
-                try db.execute(
-                    sql:
-                        "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
-                    arguments: [Self.hash(token: token), workspace.id, now(), id])
-            }
+                sql: "INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, NULL, ?, ?, ?)",
+                arguments: [workspace.id, name, email, role])
         }
     }
 
@@ -260,21 +250,7 @@ extension SupportStore {
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND name = ?", arguments: [workspace.id, agentName])
             else { throw SeedError.invalid("agent token for '\(agentName)': no such agent") }
-            try db.execute(
-                sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id) VALUES (?, ?, 'user', ?, 'user', ?)",
-                arguments: [Self.hash(token: token), workspace.id, now(), id])
-        }
-    }
-
-    /// Makes an existing token an administrator's user token (the first administrator's).
-    func bindAdminToken(_ workspace: Workspace, token: String) throws {
-        try write { db in
-            let admin = try Int64.fetchOne(
-                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND role = 'administrator' ORDER BY id LIMIT 1",
-                arguments: [workspace.id])
-            try db.execute(
-                sql: "UPDATE tokens SET agent_id = ? WHERE token_hash = ? AND workspace_id = ?",
-                arguments: [admin, Self.hash(token: token), workspace.id])
+            try Self.insertToken(db, workspace: workspace.id, token: token, now: now(), kind: "user", agentId: id)
         }
     }
 }

@@ -171,7 +171,7 @@ extension SupportStore {
             let workspace = try createWorkspace(name: workspaceSeed.name, token: first)
             for token in workspaceSeed.tokens.dropFirst() { try addToken(token, to: workspace) }
             let admin = workspaceSeed.admin ?? Seed.AgentSeed(name: "Administrator", email: nil)
-            try addUser(workspace, name: admin.name, email: admin.email, role: "administrator", teamId: nil, token: nil)
+            try addUser(workspace, name: admin.name, email: admin.email, role: "administrator")
             for teamSeed in workspaceSeed.teams ?? [] {
                 let team = try createTeam(
                     workspace, name: teamSeed.name, description: teamSeed.description, online: teamSeed.online ?? true)

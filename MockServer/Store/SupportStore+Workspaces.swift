@@ -37,14 +37,19 @@ extension SupportStore {
         try write { db in try Self.insertToken(db, workspace: workspace.id, token: token, now: now()) }
     }
 
-    private static func insertToken(_ db: Database, workspace: Int64, token: String, now: Double) throws {
+    /// Stores a token's digest for a workspace: a plain API token, or (Chatwoot face) a user's or a bot's
+    /// access token. A token already known anywhere is `alreadyExists`, never a raw SQLite error.
+    static func insertToken(
+        _ db: Database, workspace: Int64, token: String, now: Double, kind: String? = nil, agentId: Int64? = nil,
+        botId: Int64? = nil
+    ) throws {
         let hash = Self.hash(token: token)
         if try Row.fetchOne(db, sql: "SELECT 1 FROM tokens WHERE token_hash = ?", arguments: [hash]) != nil {
             throw StoreError.alreadyExists(resource: "token", name: "(that token)")
         }
         try db.execute(
-            sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at) VALUES (?, ?, 'token', ?)",
-            arguments: [hash, workspace, now])
+            sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id, bot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [hash, workspace, kind ?? "token", now, kind ?? "user", agentId, botId])
     }
 
     /// The workspace a bearer token belongs to, or nil. The token is hashed first, so the lookup
@@ -75,11 +80,9 @@ extension SupportStore {
 
     /// Equality of two strings in time that depends on their lengths only, not on where they differ.
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        guard a.count == b.count else { return false }
+        guard a.utf8.count == b.utf8.count else { return false }
         var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
+        for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
         return difference == 0
     }
 

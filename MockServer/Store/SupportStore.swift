@@ -78,9 +78,10 @@ public final class SupportStore: Sendable {
 
     /// Like ``write(_:)``, but grouped with the writes that arrive meanwhile into one transaction
     /// (``GroupCommit``); for the hot path, a message.
+    /// Unlike ``write(_:)`` it leaves ``readCache`` alone: its callers only add messages, which no kept
+    /// answer (the teams list) depends on. A grouped write that changes teams or agents must invalidate it.
     func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        defer { readCache.invalidate() }
-        return try await groupCommit.write(body)
+        try await groupCommit.write(body)
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }

@@ -94,7 +94,9 @@ public actor HandoffSession {
                     await channel.send("I'm handing you over to our \(supportTeam.name) team. They'll be with you shortly.", choices: [])
                     return .transferred(team: supportTeam, routingTeam: team.name, unavailable: unavailable.sorted())
                 case .teamUnavailable(let supportTeam, let reason):
+                    // Every routing team backed by that support team is out, not only the one tried.
                     unavailable.insert(team.name)
+                    unavailable.formUnion(router.rules.teamNames(for: supportTeam))
                     await channel.send("Our \(supportTeam.name) team can't take conversations right now (\(reason)).", choices: [])
                     decision = router.reroute(decision, unavailable: unavailable)
                 }

@@ -63,11 +63,6 @@ public struct IntentPattern: Sendable, Hashable, CustomStringConvertible {
         return segments.count > other.segments.count
     }
 
-    /// The same pattern, ignoring the line it came from.
-    func hasSameText(as other: IntentPattern) -> Bool {
-        isWildcard == other.isWildcard && segments == other.segments
-    }
-
     /// The segments of an intent name, or nil when it has an empty segment (and so matches nothing).
     static func segments(ofIntent intent: String) -> [String]? {
         let parts = intent.split(separator: ".", omittingEmptySubsequences: false).map(String.init)

@@ -19,6 +19,18 @@ struct DefectMatrixTests {
         for testCase in Catalogue.complete where testCase.level == .must {
             let row = text.split(separator: "\n").first { $0.hasPrefix("| \(testCase.id) |") }
             #expect(row != nil && row?.hasSuffix("| — |") == false, "COVERAGE.md has no killer for \(testCase.id); regenerate it")
+            // Every killer the file names must kill the case in this run too (a stale table fails here).
+            let named = (row?.split(separator: "|").last ?? "").split(separator: "`").enumerated()
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            for name in named {
+                let defect = Defect(rawValue: name)
+                #expect(defect != nil, "COVERAGE.md names an unknown defect \(name)")
+                if let defect {
+                    #expect(
+                        result.killed[defect]?.contains(testCase.id) == true,
+                        "COVERAGE.md says \(name) kills \(testCase.id), but it did not; regenerate it")
+                }
+            }
         }
         for defect in Defect.allCases { #expect(text.contains("`\(defect.rawValue)`"), "COVERAGE.md misses \(defect.rawValue)") }
     }

@@ -173,7 +173,9 @@ struct VerifyTests {
             try await Self.chatwootHandoff(mock, botCloses: true)
             let outcome = try await Self.verify(mock, .init(rules: try exampleRules()))
             #expect(Self.failures(outcome).isEmpty, "\(Self.failures(outcome))")
-            #expect(outcome.summary.passed >= 8)
+            let skipped = outcome.summary.results.filter { if case .skipped = $0.outcome { true } else { false } }.map(\.testCase.id)
+            // This scripted connector subscribes no webhook, so only CON-007 (webhooks acknowledged) has nothing to judge.
+            #expect(outcome.summary.passed == 9 && skipped == ["CON-007"], "passed \(outcome.summary.passed), skipped \(skipped)")
         }
         try await withMock { mock in
             try await Self.chatwootHandoff(mock, botCloses: false)

@@ -176,6 +176,10 @@ struct ChatwootFaceTests {
             #expect(status == 200)
             let webhook = ((created as? [String: Any])?["payload"] as? [String: Any])?["webhook"] as? [String: Any]
             let secret = try #require(webhook?["secret"] as? String)
+            // Like the neutral face: loopback only, unless the mock runs with --allow-remote-webhooks.
+            let (remote, refusal) = try await admin.call(
+                .POST, "/webhooks", #"{"webhook":{"url":"http://127.evil.example/hook","subscriptions":["message_created"]}}"#)
+            #expect(remote == 422 && ((refusal as? [String: Any])?["attributes"] as? [String]) == ["url"], "\(String(describing: refusal))")
             let contact = try await Self.contact(admin)
             let (_, conversation) = try await admin.call(.POST, "/conversations", #"{"inbox_id":1,"contact_id":\#(contact.id)}"#)
             let number = try #require((conversation as? [String: Any])?["id"] as? Int)

@@ -91,6 +91,12 @@ struct JournalTests {
             #expect(try await Self.entries(server, "conversationId=\(conversation.id)").entries.count == 4)  // the open and 3 posts
             let since = try #require(all.entries.first?["seq"] as? Int)
             #expect(try await Self.entries(server, "since=\(since)").entries.count == all.entries.count - 1)
+            // A time as the journal writes it (with microseconds) is accepted back as `since`.
+            let firstTime = try #require(all.entries.first?["time"] as? String)
+            let fromTime = try await server.http().send(.GET, "/mock/v1/journal?limit=1000&since=\(firstTime)")
+            #expect(fromTime.status == 200, "\(fromTime.responseBody)")
+            let fromTimeCount = (json(fromTime)["data"] as? [Any])?.count ?? -1
+            #expect(fromTimeCount >= all.entries.count - 1 && fromTimeCount <= all.entries.count, "since=\(firstTime)")
             #expect(try await Self.entries(server, "face=control").entries.isEmpty)
             for bad in ["face=web", "status=abc", "since=yesterday", "path=%5E(", "kind=nope", "limit=0"] {
                 let response = try await server.http().send(.GET, "/mock/v1/journal?\(bad)")

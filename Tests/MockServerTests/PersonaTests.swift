@@ -207,7 +207,16 @@ struct PersonaTests {
             _ = try await server.http().send(.PUT, "/mock/v1/teams/team_2/persona", text: #"{"acceptAfter":0,"replies":["x"]}"#)
             let (_, elsewhere) = try await server.conversation()
             _ = try await server.support.transfer(elsewhere.id, to: .name("Technical Support"))
-            try await Task.sleep(for: .milliseconds(100))  // 100 s on the persona's clock
+            // The control: a conversation the persona may take is taken, so the persona did run meanwhile.
+            let (_, control) = try await server.conversation()
+            _ = try await server.support.transfer(control.id, to: .name("Billing"))
+            var controlState = ConversationState.queued
+            for _ in 0..<300 where controlState == .queued {
+                try await Task.sleep(for: .milliseconds(10))
+                controlState = try await server.support.conversation(id: control.id).state
+            }
+            #expect(controlState != .queued, "the persona never acted, so what follows proves nothing")
+            try await Task.sleep(for: .milliseconds(100))  // 100 s more on the persona's clock
             let held = try await server.support.conversation(id: taken.id)
             #expect(held.state == .assigned && held.assigneeId == "agt_4")
             #expect(try await server.support.conversation(id: elsewhere.id).state == .queued)

@@ -49,7 +49,7 @@ struct SecretsTests {
         }
     }
 
-    @Test("tokens are found by digest and compared in constant time: every known digest, every byte")
+    @Test("tokens are found by digest: the comparison is exact on every byte and the lookup sees every known digest")
     func constantTimeComparison() throws {
         let digest = SupportStore.hash(token: "dev-token")
         #expect(digest.count == 64 && digest != "dev-token")

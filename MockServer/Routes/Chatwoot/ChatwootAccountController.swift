@@ -5,6 +5,8 @@ import Hummingbird
 /// Profile, teams, team members, agents, inboxes and account webhooks of the Chatwoot face.
 struct ChatwootAccountController {
     let store: SupportStore
+    /// `--allow-remote-webhooks`: otherwise account webhooks, like neutral ones, may only call loopback hosts.
+    let allowRemoteWebhooks: Bool
 
     struct TeamFields: Decodable {
         var name: String?
@@ -118,6 +120,7 @@ struct ChatwootAccountController {
         try context.requireAdmin()
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
         guard let url = fields.url else { throw ChatwootError.invalid("Url is invalid", attributes: ["url"]) }
+        try checkReachable(url)
         return try ChatwootJSON.response(
             try store.createChatwootWebhook(
                 try context.requireWorkspace(), url: url, name: fields.name, subscriptions: fields.subscriptions ?? []))
@@ -126,6 +129,7 @@ struct ChatwootAccountController {
     @Sendable func updateWebhook(_ request: Request, context: MockRequestContext) async throws -> Response {
         try context.requireAdmin()
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
+        if let url = fields.url { try checkReachable(url) }
         return try ChatwootJSON.response(
             try store.updateChatwootWebhook(
                 try context.requireWorkspace(), id: try context.number(), url: fields.url, name: fields.name,
@@ -136,5 +140,15 @@ struct ChatwootAccountController {
         try context.requireAdmin()
         try store.deleteChatwootWebhook(try context.requireWorkspace(), id: try context.number())
         return ChatwootJSON.empty
+    }
+
+    /// The neutral face's ``WebhookURLPolicy``, answered in Chatwoot's validation shape.
+    private func checkReachable(_ url: String) throws {
+        do {
+            try WebhookURLPolicy.validate(url, allowRemote: allowRemoteWebhooks)
+        } catch let error as APIError {
+            let reason = error.detail.hasPrefix("url: ") ? String(error.detail.dropFirst(5)) : error.detail
+            throw ChatwootError.invalid("Url \(reason)", attributes: ["url"])
+        }
     }
 }

@@ -70,7 +70,7 @@ struct JournalController {
         if let since = query.get("since"), !since.isEmpty {
             if let seq = Int64(since), seq >= 0 {
                 filter.afterSeq = seq
-            } else if let date = ISO8601DateFormatter().date(from: String(since)) {
+            } else if let date = Self.date(String(since)) {
                 filter.since = date
             } else {
                 throw APIError.badParameter("since", "must be a journal seq (entries after it) or an ISO 8601 time")
@@ -202,5 +202,14 @@ struct JournalController {
             throw parameter ? APIError.badParameter("kind", reason) : APIError.invalidField("kind", reason)
         }
         return kind
+    }
+
+    /// An ISO 8601 time, with fractional seconds (as the journal writes its `time`) or without.
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 }
