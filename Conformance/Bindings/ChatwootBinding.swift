@@ -83,24 +83,11 @@ public struct ChatwootBinding: ConformanceBinding {
         return WebhookReading(
             deliveryId: headers[ChatwootWebhookEvent.Header.delivery.lowercased()], eventType: event?.eventType,
             eventId: nil, conversationId: event?.conversationId,
-            signatureValid: Self.signatureIsValid(
+            signatureValid: WebhookSigning.isValid(
                 timestamp: headers[ChatwootWebhookEvent.Header.timestamp.lowercased()],
                 signature: headers[ChatwootWebhookEvent.Header.signature.lowercased()], body: webhook.body,
                 secret: secret),
             messageText: event?.messageText, messageAuthor: event?.messageAuthor,
             messageVisibility: event?.messageVisibility)
-    }
-
-    /// True when `signature` is `sha256=` and the hex HMAC-SHA256 of `"<timestamp>.<body>"` with `secret`.
-    public static func signatureIsValid(timestamp: String?, signature: String?, body: [UInt8], secret: String) -> Bool {
-        guard let timestamp, let signature, !secret.isEmpty else { return false }
-        return constantTimeEqual(sign(timestamp: timestamp, body: body, secret: secret), signature)
-    }
-
-    /// The `X-Chatwoot-Signature` value for a body: `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
-    public static func sign(timestamp: String, body: [UInt8], secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(
-            for: Array("\(timestamp).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HandoffClient
 import HandoffContract
@@ -63,29 +62,12 @@ public struct NeutralBinding: ConformanceBinding {
     public func read(_ webhook: ReceivedWebhook, secret: String) -> WebhookReading {
         let headers = webhook.headers
         let event = try? HTTPTransport.decoder.decode(SupportEvent.self, from: Data(webhook.body))
-        var valid = false
-        if let timestamp = headers[WebhookSignature.timestampHeader.lowercased()],
-            let signature = headers[WebhookSignature.signatureHeader.lowercased()]
-        {
-            let mac = HMAC<SHA256>.authenticationCode(
-                for: WebhookSignature.signedPayload(timestamp: timestamp, body: webhook.body),
-                using: SymmetricKey(data: Data(secret.utf8)))
-            let expected = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-            valid = constantTimeEqual(expected, signature)
-        }
+        let valid = WebhookSigning.isValid(
+            timestamp: headers[WebhookSignature.timestampHeader.lowercased()],
+            signature: headers[WebhookSignature.signatureHeader.lowercased()], body: webhook.body, secret: secret)
         return WebhookReading(
             deliveryId: headers[WebhookSignature.deliveryHeader.lowercased()], eventType: event?.type, eventId: event?.id,
             conversationId: event?.conversationId, signatureValid: valid, messageText: event?.message?.text,
             messageAuthor: event?.message?.author, messageVisibility: event?.message?.visibility)
     }
-}
-
-/// Compares two strings without stopping at the first difference.
-func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-    let a = Array(lhs.utf8)
-    let b = Array(rhs.utf8)
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
-    return difference == 0
 }

@@ -164,7 +164,7 @@ enum ChatwootCases {
                 signature.wholeMatch(of: /sha256=[0-9a-f]{64}/) != nil,
                 "X-Chatwoot-Signature \(show(signature)) is not sha256=<64 hex digits>")
             try check(
-                ChatwootBinding.signatureIsValid(
+                WebhookSigning.isValid(
                     timestamp: timestamp, signature: signature, body: delivery.body, secret: try ctx.signingSecret),
                 "X-Chatwoot-Signature does not verify with the webhook's secret over '<timestamp>.<body>'")
         },

@@ -15,7 +15,7 @@ struct WebhookReadingTests {
         return ReceivedWebhook(
             headers: [
                 "x-chatwoot-delivery": "3f2a-uuid", "x-chatwoot-timestamp": timestamp,
-                "x-chatwoot-signature": ChatwootBinding.sign(timestamp: timestamp, body: bytes, secret: secret),
+                "x-chatwoot-signature": WebhookSigning.sign(timestamp: timestamp, body: bytes, secret: secret),
                 "content-type": "application/json",
             ], body: bytes, answeredStatus: 200, receivedAt: .now)
     }
@@ -27,14 +27,14 @@ struct WebhookReadingTests {
     @Test("the signature is sha256=hex(HMAC-SHA256(secret, \"<timestamp>.<body>\")) and checks out")
     func signature() {
         let body = Array(#"{"event":"message_created","id":7,"content":"hi"}"#.utf8)
-        let signature = ChatwootBinding.sign(timestamp: "1718000000", body: body, secret: "whsec-test")
+        let signature = WebhookSigning.sign(timestamp: "1718000000", body: body, secret: "whsec-test")
         #expect(signature == "sha256=faf06e89cab218b66bc75106842633e66bc120e2eb56e93f40c4e8c5712a49f8")
-        #expect(ChatwootBinding.signatureIsValid(timestamp: "1718000000", signature: signature, body: body, secret: "whsec-test"))
-        #expect(!ChatwootBinding.signatureIsValid(timestamp: "1718000001", signature: signature, body: body, secret: "whsec-test"))
-        #expect(!ChatwootBinding.signatureIsValid(timestamp: "1718000000", signature: signature, body: body, secret: "other"))
-        #expect(!ChatwootBinding.signatureIsValid(timestamp: "1718000000", signature: signature, body: body + [32], secret: "whsec-test"))
-        #expect(!ChatwootBinding.signatureIsValid(timestamp: nil, signature: signature, body: body, secret: "whsec-test"))
-        #expect(!ChatwootBinding.signatureIsValid(timestamp: "1718000000", signature: signature, body: body, secret: ""))
+        #expect(WebhookSigning.isValid(timestamp: "1718000000", signature: signature, body: body, secret: "whsec-test"))
+        #expect(!WebhookSigning.isValid(timestamp: "1718000001", signature: signature, body: body, secret: "whsec-test"))
+        #expect(!WebhookSigning.isValid(timestamp: "1718000000", signature: signature, body: body, secret: "other"))
+        #expect(!WebhookSigning.isValid(timestamp: "1718000000", signature: signature, body: body + [32], secret: "whsec-test"))
+        #expect(!WebhookSigning.isValid(timestamp: nil, signature: signature, body: body, secret: "whsec-test"))
+        #expect(!WebhookSigning.isValid(timestamp: "1718000000", signature: signature, body: body, secret: ""))
     }
 
     @Test("an agent's public reply is message.created by an agent, with the delivery id and a valid signature")
