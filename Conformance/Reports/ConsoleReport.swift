@@ -1,7 +1,7 @@
 import HandoffClient
 
 /// The report for people in a terminal: a line per case as it finishes, a table per profile and
-/// the closing line `N passed, N failed, N skipped`.
+/// the verdict (CONFORMS, FAILS or INCOMPLETE) with its closing line.
 public enum ConsoleReport {
     /// One line for a finished case (with the failure indented under it).
     public static func line(_ result: CaseResult) -> String {
@@ -15,7 +15,9 @@ public enum ConsoleReport {
             if let last = exchanges.last {
                 line += "\n        last exchange: \(last.method) \(last.path) → \(last.status.map(String.init) ?? "no response")"
             }
-        case .skipped(let reason): line += "\n        skipped: \(reason)"
+        case .skipped(let reason): line += "\n        did not run: \(reason)"
+        case .notApplicable(let reason): line += "\n        not applicable: \(reason)"
+        case .waived(let reason): line += "\n        \(reason)"
         case .expectedFailure(let reason, _): line += "\n        expected failure: \(reason)"
         case .unexpectedPass(let reason):
             line += "\n        passed although listed as expected to fail (\(reason)): remove it from the list"
@@ -26,13 +28,14 @@ public enum ConsoleReport {
 
     /// The per-profile table, the verdict and the closing line.
     public static func summary(_ summary: RunSummary) -> String {
-        var lines = ["", "profile    passed  failed  skipped  xfail"]
+        var lines = ["", "profile    passed  failed  not run  n/a  waived  xfail"]
         for profile in Profile.allCases {
             let results = summary.results.filter { $0.testCase.profile == profile }
             if results.isEmpty { continue }
             func count(_ label: String...) -> Int { results.filter { label.contains($0.outcome.label) }.count }
             lines.append(
-                "\(pad(profile.rawValue, 10)) \(lpad(count("PASS", "XPASS"), 6))  \(lpad(count("FAIL"), 6))  \(lpad(count("SKIP"), 7))  \(lpad(count("XFAIL"), 5))"
+                "\(pad(profile.rawValue, 10)) \(lpad(count("PASS", "XPASS"), 6))  \(lpad(count("FAIL"), 6))  \(lpad(count("SKIP"), 7))  "
+                    + "\(lpad(count("N/A"), 3))  \(lpad(count("WAIVED"), 6))  \(lpad(count("XFAIL"), 5))"
             )
         }
         lines.append("")
@@ -41,12 +44,20 @@ public enum ConsoleReport {
         if !summary.unexpectedPasses.isEmpty {
             lines.append("expected failures that passed: " + summary.unexpectedPasses.map(\.testCase.id).joined(separator: ", "))
         }
+        switch summary.verdict {
+        case .conforms: lines.append("CONFORMS: every MUST case that applies ran and passed")
+        case .fails: lines.append("FAILS: MUST cases failed: " + summary.mustFailures.map(\.testCase.id).joined(separator: ", "))
+        case .incomplete:
+            lines.append(
+                summary.mustNotRun.isEmpty
+                    ? "INCOMPLETE: no case ran, so nothing is certified"
+                    : "INCOMPLETE: no MUST case failed, but these did not run, so nothing is certified:")
+            for result in summary.mustNotRun {
+                if case .skipped(let reason) = result.outcome { lines.append("  \(result.testCase.id)  \(reason)") }
+            }
+        }
         let seconds = Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
-        lines.append(
-            (summary.conforms
-                ? "CONFORMS" : "DOES NOT CONFORM: MUST cases failed: " + summary.mustFailures.map(\.testCase.id).joined(separator: ", "))
-                + " — \(summary.binding) binding, \(summary.target), \(String(format: "%.2f", seconds)) s, \(summary.expectedFailures) expected failures (XFAIL)"
-        )
+        lines.append("\(summary.binding) binding, \(summary.target), \(String(format: "%.2f", seconds)) s")
         lines.append(summary.closingLine)
         return lines.joined(separator: "\n")
     }

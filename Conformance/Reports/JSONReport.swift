@@ -30,10 +30,13 @@ public enum JSONReport {
         var binding: String
         var target: String
         var date: Date
+        var verdict: String
         var conforms: Bool
         var passed: Int
         var failed: Int
-        var skipped: Int
+        var notRun: Int
+        var notApplicable: Int
+        var waived: Int
         var expectedFailures: Int
         var durationMs: Int64
         var cases: [Case]
@@ -49,7 +52,7 @@ public enum JSONReport {
             case .failed(let text, let seen):
                 message = text
                 exchanges = seen
-            case .skipped(let text): reason = text
+            case .skipped(let text), .notApplicable(let text), .waived(let text): reason = text
             case .expectedFailure(let why, let text):
                 reason = why
                 message = text
@@ -67,8 +70,9 @@ public enum JSONReport {
         }
         let report = Report(
             suite: summary.suite, suiteVersion: summary.suiteVersion, binding: summary.binding, target: summary.target, date: date,
-            conforms: summary.conforms, passed: summary.passed,
-            failed: summary.failed, skipped: summary.skipped, expectedFailures: summary.expectedFailures,
+            verdict: summary.verdict.rawValue, conforms: summary.conforms, passed: summary.passed,
+            failed: summary.failed, notRun: summary.skipped, notApplicable: summary.notApplicable, waived: summary.waived,
+            expectedFailures: summary.expectedFailures,
             durationMs: milliseconds(summary.duration), cases: cases)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

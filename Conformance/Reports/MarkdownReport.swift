@@ -12,10 +12,10 @@ public enum MarkdownReport {
         md += "| | |\n| --- | --- |\n"
         md += "| Target | `\(summary.target)` |\n| Binding | `\(summary.binding)` |\n"
         md += "| Suite | \(summary.suite) \(summary.suiteVersion) |\n| Date | \(formatter.string(from: date)) |\n"
-        md += "| Verdict | **\(summary.conforms ? "CONFORMS" : "DOES NOT CONFORM")** (no MUST case may fail) |\n"
-        md += "| Result | \(summary.closingLine); \(summary.expectedFailures) expected failures |\n\n"
+        md += "| Verdict | **\(summary.verdict.rawValue)** (\(verdictRule)) |\n"
+        md += "| Result | \(summary.closingLine) |\n\n"
         md +=
-            "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | skipped | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+            "## Results by profile\n\n| profile | MUST passed | MUST failed | SHOULD/MAY failed | not run | not applicable | waived | XFAIL |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for profile in Profile.allCases {
             let results = summary.results.filter { $0.testCase.profile == profile }
             if results.isEmpty { continue }
@@ -24,7 +24,10 @@ public enum MarkdownReport {
             let otherFailed = results.filter { $0.testCase.level != .must && $0.outcome.label == "FAIL" }.count
             let skipped = results.filter { $0.outcome.label == "SKIP" }.count
             let xfail = results.filter { $0.outcome.label == "XFAIL" }.count
-            md += "| \(profile.rawValue) | \(mustPassed) | \(mustFailed) | \(otherFailed) | \(skipped) | \(xfail) |\n"
+            let notApplicable = results.filter { $0.outcome.label == "N/A" }.count
+            let waived = results.filter { $0.outcome.label == "WAIVED" }.count
+            md +=
+                "| \(profile.rawValue) | \(mustPassed) | \(mustFailed) | \(otherFailed) | \(skipped) | \(notApplicable) | \(waived) | \(xfail) |\n"
         }
         let failures = summary.results.filter { $0.outcome.label == "FAIL" }
         md += "\n## Failures\n\n"
@@ -36,13 +39,18 @@ public enum MarkdownReport {
             md += "What broke: \(message)\n\n"
             for exchange in exchanges { md += "```http\n\(describe(exchange))\n```\n\n" }
         }
-        let other = summary.results.filter { ["SKIP", "XFAIL", "XPASS"].contains($0.outcome.label) }
+        let other = summary.results.filter { ["SKIP", "N/A", "WAIVED", "XFAIL", "XPASS"].contains($0.outcome.label) }
         if !other.isEmpty {
-            md += "## Skipped and expected failures\n\n| case | outcome | reason |\n| --- | --- | --- |\n"
+            md +=
+                "## Not run, not applicable, waived and expected failures\n\nSKIP: the case did not run (a MUST case that did not "
+                + "run makes the run INCOMPLETE); N/A: it cannot apply to this binding by design; WAIVED: the user waived it.\n\n"
+                + "| case | outcome | reason |\n| --- | --- | --- |\n"
             for result in other {
                 var reason = ""
                 switch result.outcome {
-                case .skipped(let text), .expectedFailure(let text, _), .unexpectedPass(let text): reason = text
+                case .skipped(let text), .notApplicable(let text), .waived(let text), .expectedFailure(let text, _),
+                    .unexpectedPass(let text):
+                    reason = text
                 default: break
                 }
                 md += "| \(result.testCase.id) | \(result.outcome.label) | \(reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
@@ -55,6 +63,9 @@ public enum MarkdownReport {
         }
         return md
     }
+
+    static let verdictRule =
+        "CONFORMS: every MUST case that applies ran and passed; FAILS: a MUST case failed; INCOMPLETE: none failed but some did not run"
 
     /// A request and its response as text, bodies cut at 2,000 characters.
     public static func describe(_ exchange: HTTPExchange) -> String {

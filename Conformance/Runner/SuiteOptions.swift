@@ -4,7 +4,7 @@ import Foundation
 public struct SuiteOptions: Sendable {
     /// Run only cases whose id matches one of these globs (`XFER-*`); empty runs all.
     public var only: [String]
-    /// Skip cases whose id matches one of these globs.
+    /// Waive cases whose id matches one of these globs: they do not run and every report lists them as waived.
     public var skip: [String]
     /// Case id → reason: a failure of such a case counts as XFAIL.
     public var expectedFailures: [String: String]
@@ -25,10 +25,14 @@ public struct SuiteOptions: Sendable {
         self.caseTimeout = caseTimeout
     }
 
-    /// Whether a case id is selected by `only` and `skip`.
+    /// Whether a case id is selected by `only` (a waived case is selected: it is reported as waived).
     public func selects(_ id: String) -> Bool {
-        if !only.isEmpty && !only.contains(where: { Glob.matches($0, id) }) { return false }
-        return !skip.contains { Glob.matches($0, id) }
+        only.isEmpty || only.contains(where: { Glob.matches($0, id) })
+    }
+
+    /// The `--skip` glob that waives a case, if any.
+    public func waiver(_ id: String) -> String? {
+        skip.first { Glob.matches($0, id) }
     }
 }
 

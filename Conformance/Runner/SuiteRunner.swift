@@ -33,7 +33,8 @@ public struct SuiteRunner: Sendable {
         _ catalogue: [ConformanceCase], progress: @escaping @Sendable (CaseResult) -> Void = { _ in }
     ) async throws -> RunSummary {
         let started = ContinuousClock.now
-        let cases = catalogue.filter { options.selects($0.id) }
+        let selected = catalogue.filter { options.selects($0.id) }
+        let cases = selected.filter { options.waiver($0.id) == nil }
         // Set up only what cases this binding can run need (the others are skipped before they start).
         let needs = Set(cases.map(\.needs).filter { $0.isSubset(of: binding.capabilities) }.flatMap { $0 })
         let setupLog = ExchangeLog()
@@ -80,8 +81,14 @@ public struct SuiteRunner: Sendable {
 
         if let subscription { try? await support.unsubscribeWebhook(id: subscription.id) }
         await environment.sink?.stop()
+        for testCase in selected {
+            if let glob = options.waiver(testCase.id) {
+                results[testCase.id] = CaseResult(
+                    testCase: testCase, outcome: .waived(reason: "waived with --skip \(glob)"), duration: .zero)
+            }
+        }
         return RunSummary(
-            results: cases.compactMap { results[$0.id] }, binding: binding.name, target: binding.target,
+            results: selected.compactMap { results[$0.id] }, binding: binding.name, target: binding.target,
             duration: ContinuousClock.now - started)
     }
 
@@ -108,18 +115,19 @@ public struct SuiteRunner: Sendable {
         let observer: @Sendable (HTTPExchange) -> Void = { log.record($0) }
         let needs = testCase.needs.sorted { $0.rawValue < $1.rawValue }
         if let missing = needs.first(where: { !binding.capabilities.contains($0) }) {
-            return .skipped(reason: "needs \(missing.summary); the \(binding.name) binding has none")
+            return .notApplicable(reason: "needs \(missing.summary); the \(binding.name) binding has none by design")
         }
         for need in needs {
             switch need {
             case .agentDesk where !environment.desk:
-                return .skipped(reason: "needs an agent side; the target has none the suite can drive")
+                return .skipped(
+                    reason: "needs an agent side; the target has none the suite can drive (against the mock, drop --agent-desk none)")
             case .otherWorkspace where environment.other == nil:
                 return .skipped(reason: "needs a second workspace (pass --other-token)")
             case .webhooks where environment.sink == nil:
                 return .skipped(reason: "needs webhooks; the subscription failed")
             case .neutralHTTP where binding.raw(observer: observer) == nil:
-                return .skipped(reason: "needs raw neutral HTTP; the \(binding.name) binding has none")
+                return .notApplicable(reason: "needs raw neutral HTTP; the \(binding.name) binding has none by design")
             default: break
             }
         }

@@ -29,17 +29,29 @@ public struct HandoffTrace: Sendable {
         public var seq: Int?
     }
 
-    /// A transfer the connector asked for.
+    /// A transfer the connector asked for: the neutral `transfer`, or on Chatwoot a team assignment or
+    /// the bot's `toggle_status open` (the two steps of a Chatwoot handoff).
     public struct Transfer: Sendable {
+        /// What the request was.
+        public enum Kind: Sendable {
+            /// The neutral `POST …/transfer`.
+            case transfer
+            /// Chatwoot's `POST …/assignments {team_id}`.
+            case teamAssignment
+            /// Chatwoot's `POST …/toggle_status {status: open}` by the bot.
+            case openStatus
+        }
         /// The journal entry.
         public var record: JournalRecord
+        /// What the request was.
+        public var kind: Kind = .transfer
         /// The team as the request named it.
         public var reference: TeamReference?
         /// The team it went to, when it succeeded (or the unavailable team's id).
         public var teamId: String?
         /// `transferred`, `team_unavailable`, `unknown_team`, or the refusal's code.
         public var outcome: String
-        /// True when the conversation is now with humans.
+        /// True when the request succeeded.
         public var transferred: Bool { outcome == "transferred" }
     }
 
@@ -53,6 +65,10 @@ public struct HandoffTrace: Sendable {
         public var opened: JournalRecord?
         /// True when that request created it (not an idempotent repeat).
         public var created: Bool
+        /// Every later open request that answered with this conversation (an idempotent repeat, or a reused key).
+        public var reopens: [JournalRecord] = []
+        /// What the human side did to it (accept, reply, note, transfer, resolve), in journal order.
+        public var humanActions: [JournalRecord] = []
         /// What the connector mirrored, in journal order.
         public var posts: [Post] = []
         /// Transfers asked for, in order.
@@ -64,8 +80,29 @@ public struct HandoffTrace: Sendable {
         /// Its state now.
         public var final: Conversation?
 
-        /// The first transfer that succeeded.
-        public var handoff: Transfer? { transfers.first(where: \.transferred) }
+        /// True when the connector opened it on the Chatwoot face.
+        public var chatwoot: Bool { opened?.face == "chatwoot" || transfers.contains { $0.kind != .transfer } }
+
+        /// The moment the conversation reached humans: the first neutral transfer that succeeded; on
+        /// Chatwoot, once a team was assigned and the bot's `toggle_status open` succeeded (whichever came
+        /// last), or an open without a team (agents of the whole inbox see it).
+        public var handoff: Transfer? {
+            let done = transfers.filter(\.transferred)
+            if let neutral = done.first(where: { $0.kind == .transfer }) { return neutral }
+            guard var open = done.first(where: { $0.kind == .openStatus }) else { return nil }
+            if let team = done.first(where: { $0.kind == .teamAssignment }) {
+                if team.record.seq > open.record.seq { return team }
+                open.teamId = team.teamId
+                open.reference = team.reference
+            }
+            return open
+        }
+        /// A Chatwoot team assignment that succeeded while the bot never opened the conversation: it stays
+        /// `pending`, where agents do not look.
+        public var assignedButPending: Transfer? {
+            guard !transfers.contains(where: { $0.kind == .openStatus && $0.transferred }) else { return nil }
+            return transfers.first { $0.kind == .teamAssignment && $0.transferred }
+        }
         /// The first successful close.
         public var close: JournalRecord? { closes.first(where: \.succeeded) }
     }
@@ -76,6 +113,10 @@ public struct HandoffTrace: Sendable {
     public var userSightings: [String: JournalRecord]
     /// Webhook delivery attempts.
     public var webhookAttempts: [JournalRecord]
+    /// Forged deliveries the mock sent with `--probe-webhooks` (a wrong signature, a stale timestamp).
+    public var probes: [JournalRecord]
+    /// True when the connector read the event feed (`GET /v1/events`) instead of, or beside, webhooks.
+    public var polledFeed: Bool
     /// Every entry read.
     public var records: [JournalRecord]
 
@@ -86,6 +127,8 @@ public struct HandoffTrace: Sendable {
         var byId: [String: ConversationTrace] = [:]
         var sightings: [String: JournalRecord] = [:]
         var hooks: [JournalRecord] = []
+        var probes: [JournalRecord] = []
+        var polled = false
 
         func trace(_ id: String) -> ConversationTrace {
             if let existing = byId[id] { return existing }
@@ -98,6 +141,11 @@ public struct HandoffTrace: Sendable {
                 hooks.append(record)
                 continue
             }
+            if record.kind == "probe" {
+                probes.append(record)
+                continue
+            }
+            if record.method == "GET" && (record.route ?? record.path) == "/v1/events" { polled = true }
             let human = record.kind == "persona" || record.face == "control" || (record.face == "chatwoot" && record.caller == "agent")
             if !human {
                 for id in Self.userIds(record) where sightings[id] == nil { sightings[id] = record }
@@ -110,6 +158,7 @@ public struct HandoffTrace: Sendable {
                 if record.succeeded && (last == "resolve" || (last == "toggle_status" && record.requested("status") == "resolved")) {
                     current.resolved = current.resolved ?? record
                 }
+                if record.succeeded && record.method != "GET" { current.humanActions.append(record) }
                 byId[conversationId] = current
                 continue
             }
@@ -119,14 +168,19 @@ public struct HandoffTrace: Sendable {
                     current.opened = record
                     current.created = record.ids("conversation", ["created"]).contains(conversationId)
                     current.userId = record.requested("userId")
+                } else if record.succeeded {
+                    current.reopens.append(record)
                 }
             case ("POST", "messages"):
                 if let post = Self.post(record) { current.posts.append(post) }
             case ("POST", "transfer"), ("POST", "assignments"):
                 if let transfer = Self.transfer(record) { current.transfers.append(transfer) }
             case ("POST", "toggle_status"):
-                if record.requested("status") == "open" && record.succeeded {
-                    current.transfers.append(Transfer(record: record, reference: nil, teamId: nil, outcome: "transferred"))
+                if record.requested("status") == "open" {
+                    current.transfers.append(
+                        Transfer(
+                            record: record, kind: .openStatus, reference: nil, teamId: nil,
+                            outcome: record.succeeded ? "transferred" : Self.refusal(record)))
                 } else if ["resolved", "closed"].contains(record.requested("status") ?? "") {
                     current.closes.append(record)
                 }
@@ -140,6 +194,8 @@ public struct HandoffTrace: Sendable {
         conversations = order.compactMap { byId[$0] }
         userSightings = sightings
         webhookAttempts = hooks
+        self.probes = probes
+        polledFeed = polled
     }
 
     /// The users an entry created or found: by its changes, or by a Chatwoot contact path.
@@ -189,27 +245,19 @@ public struct HandoffTrace: Sendable {
         } else if record.face == "chatwoot" {
             return nil  // an assignment of an agent only: not a transfer
         }
+        let kind: Transfer.Kind = record.face == "chatwoot" ? .teamAssignment : .transfer
         var teamId: String?
         if case .object(let team)? = record.response["team"] { teamId = team["id"]?.stringValue }
         if record.face == "chatwoot", case .number(let number)? = record.response["id"], record.succeeded {
             teamId = EntityKind.team.id(Int64(number))
         }
-        let outcome: String
-        if record.succeeded {
-            outcome = "transferred"
-        } else {
-            outcome = record.error ?? "refused (\(record.status.map(String.init) ?? "no answer"))"
-        }
-        return Transfer(record: record, reference: reference, teamId: teamId, outcome: outcome)
+        return Transfer(
+            record: record, kind: kind, reference: reference, teamId: teamId,
+            outcome: record.succeeded ? "transferred" : refusal(record))
     }
-}
 
-extension TeamReference {
-    /// `team_2` or `'Billing'`.
-    var text: String {
-        switch self {
-        case .id(let id): id
-        case .name(let name): "'\(name)'"
-        }
+    /// A refused request's code, or its status.
+    static func refusal(_ record: JournalRecord) -> String {
+        record.error ?? "refused (\(record.status.map(String.init) ?? "no answer"))"
     }
 }

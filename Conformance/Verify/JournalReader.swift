@@ -63,19 +63,39 @@ public struct JournalReader: Sendable {
     /// The workspace the token belongs to.
     public func workspaceName() async throws -> String {
         struct Current: Decodable { var name: String }
-        let current: Current = try await transport.call(.GET, "/mock/v1/workspace")
+        let current: Current = try await transport.call(.GET, "/mock/v1/workspace", headers: [Self.readHeader])
         return current.name
     }
 
+    /// Marks verify's own reads, which the mock leaves out of the journal (only reads: a write always counts).
+    public static let readHeader = ("X-Handoff-Verify", "read")
+
     /// A conversation as it stands now.
     public func conversation(_ id: String) async throws -> Conversation {
-        try await transport.call(.GET, "/v1/conversations/\(id)")
+        try await transport.call(.GET, "/v1/conversations/\(id)", headers: [Self.readHeader])
     }
 
     /// The workspace's teams.
     public func teams() async throws -> [Team] {
         struct Teams: Decodable { var data: [Team] }
-        let teams: Teams = try await transport.call(.GET, "/v1/teams")
+        let teams: Teams = try await transport.call(.GET, "/v1/teams", headers: [Self.readHeader])
         return teams.data
+    }
+
+    /// A Chatwoot conversation's `custom_attributes`, read on the Chatwoot face with the same token.
+    public func chatwootCustomAttributes(account: Int, number: Int) async throws -> [String: JSONValue] {
+        struct Shown: Decodable { var custom_attributes: [String: JSONValue]? }
+        let exchange = try await transport.send(
+            .GET, "/api/v1/accounts/\(account)/conversations/\(number)",
+            headers: [("api_access_token", transport.token ?? ""), Self.readHeader])
+        try HTTPTransport.check(exchange)
+        return try JSONDecoder().decode(Shown.self, from: Data(exchange.responseBody.utf8)).custom_attributes ?? [:]
+    }
+
+    /// The account id in a Chatwoot path (`/api/v1/accounts/1/…` → 1).
+    static func chatwootAccount(_ path: String) -> Int? {
+        let parts = path.split(separator: "/")
+        guard parts.count > 3, parts[0] == "api", parts[2] == "accounts" else { return nil }
+        return Int(parts[3])
     }
 }

@@ -28,13 +28,15 @@ public struct JournalRecord: Sendable, Hashable, Decodable {
         public var outcome: String
         /// Why it failed without a status.
         public var error: String?
+        /// For a probe (`handoff mock --probe-webhooks`): `bad-signature` or `stale-timestamp`.
+        public var probe: String?
     }
 
     /// Position in the journal.
     public var seq: Int
     /// When it started.
     public var time: Date
-    /// `request`, `webhook` or `persona`.
+    /// `request`, `webhook`, `probe` or `persona`.
     public var kind: String
     /// `neutral`, `chatwoot` or `control`.
     public var face: String

@@ -80,11 +80,17 @@ struct JournalMiddleware: RouterMiddleware {
     }
 
     /// Whether a request goes into the journal (see the type's documentation).
+    /// The header `handoff verify` puts on its own reads.
+    static let verifyReadHeader = HTTPField.Name("X-Handoff-Verify")!
+
     static func isJournaled(_ request: Request) -> Bool {
         let path = request.uri.path
         if path == "/" || path == "/health" || path.hasPrefix("/openapi.") || path.hasPrefix("/desk") { return false }
         if path == "/mock/v1/journal" || path.hasPrefix("/mock/v1/journal/") || path == "/mock/v1/changes" { return false }
-        if path.hasPrefix("/mock/v1/desk") && (request.method == .get || request.method == .head) { return false }
+        let read = request.method == .get || request.method == .head
+        if path.hasPrefix("/mock/v1/desk") && read { return false }
+        // `handoff verify` marks its own reads: they are not the connector's requests. A write always counts.
+        if read && request.headers[verifyReadHeader] != nil { return false }
         return true
     }
 

@@ -12,8 +12,14 @@ struct ConformCommand: AsyncParsableCommand {
         discussion: """
             Each case has a stable id (USR-001, XFER-004…), a level (MUST, SHOULD, MAY)
             and a profile (core, events, errors, security, chatwoot). Cases run
-            concurrently, each on a fresh user and conversation. The run exits 0 when
-            no MUST case failed; SHOULD failures are warnings.
+            concurrently, each on a fresh user and conversation. Three verdicts:
+              CONFORMS    (exit 0) every MUST case that applies ran and passed
+              FAILS       (exit 1) a MUST case failed
+              INCOMPLETE  (exit 3) none failed, but a MUST case did not run (each is
+                          listed with why and what to do); nothing is certified
+            SHOULD failures are warnings. A case that cannot apply to the binding by
+            design (Chatwoot has no event feed) is "not applicable" and does not make
+            the run incomplete; a case waived with --skip is listed as waived.
 
             Against the mock:
               handoff mock --port 3000 &
@@ -25,8 +31,8 @@ struct ConformCommand: AsyncParsableCommand {
                               (one 'CASE-ID: reason' per line)
 
             Cases that need an agent side (accept, reply, resolve) use the mock's
-            control API when the target has it, and are skipped with a reason
-            otherwise. Webhook cases start a receiver on 127.0.0.1 and subscribe it.
+            control API when the target has it; without one they do not run (the
+            run is then INCOMPLETE). Webhook cases start a receiver on 127.0.0.1 and subscribe it.
 
             Against Chatwoot (or the mock's Chatwoot face):
               handoff conform --binding chatwoot --target https://chat.example.com \\
@@ -41,7 +47,7 @@ struct ConformCommand: AsyncParsableCommand {
             webhook cases a server allowed to call 127.0.0.1
             (SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true). The chatwoot profile (CW-…)
             checks Chatwoot's own shapes; the event-feed and neutral-HTTP cases are
-            skipped (Chatwoot has neither); the shipped list of Chatwoot's by-design
+            not applicable (Chatwoot has neither); the shipped list of Chatwoot's by-design
             gaps counts as expected failures unless --expect-fail names another file
             or 'none'.
             """)
@@ -67,7 +73,9 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(name: .customLong("only"), help: "Run only cases whose id matches this glob (repeatable), e.g. 'EVT-*'.")
     var only: [String] = []
 
-    @Option(name: .customLong("skip"), help: "Skip cases whose id matches this glob (repeatable).")
+    @Option(
+        name: .customLong("skip"),
+        help: "Waive cases whose id matches this glob (repeatable): they do not run and every report lists them as waived.")
     var skip: [String] = []
 
     @Flag(help: "List the cases and exit.")
@@ -159,6 +167,6 @@ struct ConformCommand: AsyncParsableCommand {
         say(ConsoleReport.summary(summary))
         let written = try reports.files.write(summary)
         if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
-        if !summary.conforms { throw ExitCode(1) }
+        if summary.verdict != .conforms { throw ExitCode(summary.verdict.exitCode) }
     }
 }

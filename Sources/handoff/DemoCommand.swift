@@ -23,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
         let demo = HandoffDemo(emit: say)
         let (certification, outcome) = try await demo.run(logger: logging.logger("handoff.demo"), reportsFolder: reports)
         say("")
-        say("suite: \(certification.summary.closingLine) (\(certification.summary.conforms ? "conforms" : "does not conform"))")
+        say("suite: \(certification.summary.closingLine)")
         say(
             "done: \(outcome.historyAtTransfer) messages handed over, events \(outcome.events.map(\.rawValue).joined(separator: ", ")), "
                 + "session \(outcome.finalState.rawValue), next contact starts in '\(outcome.nextState.rawValue)'.")

@@ -13,22 +13,36 @@ struct VerifyCommand: AsyncParsableCommand {
             It reads the workspace's request journal (GET /mock/v1/journal) and checks what the connector did:
 
               CON-001  the user was created or found before its conversation
-              CON-002  the transcript was mirrored before the transfer, one message at a time, in order
+              CON-002  the transcript was mirrored before the transfer, one message at a time, in order,
+                       with the user's own words (not pasted into one message)
               CON-003  mirrored messages were never duplicated, retries included
-              CON-004  the transfer named a team that exists
-              CON-005  the transfer went to the team the routing rules pick (with --rules)
+              CON-004  every transfer was accepted (a team that exists, a valid body) and completed
+              CON-005  the transfer went to the team the routing rules pick (needs --rules)
               CON-006  no public bot message after the transfer (a refused attempt counts)
               CON-007  webhooks were acknowledged with a 2xx in time
-              CON-008  a bot-side close ended the conversation on the support side
+              CON-008  the bot's close ended the conversation on the support side, never before an agent acted
               CON-009  the user's next contact opened a new conversation
               CON-010  mirrored messages carry a clientMessageId or Idempotency-Key (SHOULD)
+              CON-011  when the team was unavailable, the user was told the truth
+              CON-012  forged and stale webhook deliveries were refused (needs handoff mock --probe-webhooks)
 
-            Example:   handoff mock --in-memory &
+            Three verdicts, each with its exit code:
+              CONFORMS    0  every MUST case ran and passed
+              FAILS       1  a MUST case failed
+              INCOMPLETE  3  none failed, but a MUST case had nothing to judge: each is listed with why and
+                             what to do ("give --rules", "start the mock with --probe-webhooks"); nothing is
+                             certified. An empty journal is INCOMPLETE.
+            A case waived with --skip is listed as waived; one that cannot apply to the connector (CON-010 on
+            Chatwoot, which has no message key) is not applicable. Exit 2: verify could not start.
+
+            The CI loop:
+                       handoff mock --in-memory --probe-webhooks &
                        python3 examples/connectors/handoff_connector.py --mock http://127.0.0.1:3000
+                       python3 examples/connectors/handoff_connector.py --mock http://127.0.0.1:3000 --unavailable
                        handoff verify --target http://127.0.0.1:3000 --rules examples/routing.yaml
 
-            Exits 0 when no MUST case failed. The journal lives in memory: verify before restarting the mock;
-            DELETE /mock/v1/journal (or --since SEQ) to look at one run only.
+            The journal lives in memory: verify before restarting the mock; DELETE /mock/v1/journal (or
+            --since SEQ) to look at one run only. Verify's own reads are not journaled.
             """)
 
     @Option(help: "Base URL of the mock the connector ran against, e.g. http://127.0.0.1:3000.")
@@ -52,6 +66,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("only"), help: "Run only cases whose id matches this glob (repeatable), e.g. 'CON-00[1-3]'.")
     var only: [String] = []
 
+    @Option(
+        name: .customLong("skip"),
+        help: "Waive cases whose id matches this glob (repeatable): they do not run and every report lists them as waived.")
+    var skip: [String] = []
+
     @OptionGroup var reports: ReportOptions
 
     func validate() throws {
@@ -72,7 +91,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         let options = VerifyOptions(
-            workspace: workspace, rules: routing, since: since, ackWithin: .milliseconds(ackWithin), only: only)
+            workspace: workspace, rules: routing, since: since, ackWithin: .milliseconds(ackWithin), only: only, skip: skip)
         say("handoff verify \(ConsumerVerifier.version): the connector's handoff flow, from the journal of \(target)")
         let outcome: ConsumerVerifier.Outcome
         do {
@@ -85,6 +104,6 @@ struct VerifyCommand: AsyncParsableCommand {
         say(ConsoleReport.summary(outcome.summary))
         let written = try reports.files.write(outcome.summary)
         if !written.isEmpty { warn("reports: " + written.joined(separator: ", ")) }
-        if !outcome.summary.conforms { throw ExitCode(1) }
+        if outcome.summary.verdict != .conforms { throw ExitCode(outcome.summary.verdict.exitCode) }
     }
 }
