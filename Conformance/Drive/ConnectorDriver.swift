@@ -12,6 +12,8 @@ public struct ConnectorDriver: Sendable {
     public let token: String
     /// What to drive and how patiently.
     public let options: DriveOptions
+    /// The senders the scenarios made leave the chat.
+    public let leavers = DriveLeavers()
 
     /// Creates a driver for a mock, its workspace token and a connector.
     public init(target: String, token: String = "dev-token", options: DriveOptions) {
@@ -51,11 +53,12 @@ public struct ConnectorDriver: Sendable {
     private func outcome(of id: String, store: ReceivedStore, journey: inout Journey?) async throws -> CaseOutcome {
         let log = DriveLog()
         let calls = DriverCalls(driver: options.driver, timeout: options.timeout, log: log)
-        let channel: any EndUserChannel =
+        let speaker: any EndUserChannel =
             switch options.channel {
             case .handoff: HandoffUserChannel(calls: calls)
             case .rasa: RasaUserChannel(calls: calls, store: store)
             }
+        let channel = LeaveRecordingChannel(inner: speaker, leavers: leavers)
         let scenarios = DriveScenarios(
             options: options, support: SupportSide(target: target, token: token, timeout: options.timeout, log: log),
             channel: channel, log: log, store: store, router: options.rules.map(Router.init(rules:)))

@@ -19,11 +19,13 @@ public struct VerifyOptions: Sendable {
     /// External ids of users known to have left the chat (the driver's users); closing their handed-off
     /// conversation before an agent acted is right.
     public var leftUsers: Set<String>
+    /// Drive the connector first (`--drive`): the suite plays its end users, then the journal of that run is judged.
+    public var drive: DriveOptions?
 
     /// Creates options.
     public init(
         workspace: String? = nil, rules: RoutingRules? = nil, since: Int = 0, ackWithin: Duration = .seconds(2),
-        only: [String] = [], skip: [String] = [], leftUsers: Set<String> = []
+        only: [String] = [], skip: [String] = [], leftUsers: Set<String> = [], drive: DriveOptions? = nil
     ) {
         self.workspace = workspace
         self.rules = rules
@@ -32,7 +34,15 @@ public struct VerifyOptions: Sendable {
         self.only = only
         self.skip = skip
         self.leftUsers = leftUsers
+        self.drive = drive
     }
+}
+
+extension VerifyOptions {
+    /// Whether `--only` selects a case (a waived case is selected: it is reported as waived).
+    func selects(_ id: String) -> Bool { only.isEmpty || only.contains { Glob.matches($0, id) } }
+    /// The `--skip` glob that waives a case, if any.
+    func waiver(_ id: String) -> String? { skip.first { Glob.matches($0, id) } }
 }
 
 /// The verifier could not start: the target or the workspace is not what was asked for.
@@ -87,7 +97,33 @@ public struct ConsumerVerifier: Sendable {
         if let wanted = options.workspace, wanted != workspace {
             throw VerifyError(description: "the token belongs to workspace '\(workspace)', not '\(wanted)'")
         }
-        let (records, dropped) = try await reader.journal(since: options.since)
+        var since = options.since
+        var driven: [CaseResult] = []
+        var leftUsers = options.leftUsers
+        if var drive = options.drive {
+            // Judge the journal of the driven run only, and let --only and --skip reach the scenarios too.
+            since = max(since, try await reader.journal(since: options.since).records.last?.seq ?? options.since)
+            drive.rules = drive.rules ?? options.rules
+            let selected = DriveCatalogue.all.filter { options.selects($0.id) }
+            drive.only = selected.filter { options.waiver($0.id) == nil }.map(\.id)
+            let driver = ConnectorDriver(target: target, token: reader.transport.token ?? "", options: drive)
+            if !drive.only.isEmpty {
+                do {
+                    driven = try await driver.run(progress: progress)
+                } catch let error as DriveError {
+                    throw VerifyError(description: error.description)
+                }
+            }
+            for testCase in selected {
+                guard let glob = options.waiver(testCase.id) else { continue }
+                let result = CaseResult(testCase: testCase, outcome: .waived(reason: "waived with --skip \(glob)"), duration: .zero)
+                driven.append(result)
+                progress(result)
+            }
+            driven.sort { $0.testCase.id < $1.testCase.id }
+            leftUsers.formUnion(driver.leavers.all)
+        }
+        let (records, dropped) = try await reader.journal(since: since)
         var trace = HandoffTrace(records: records)
         for index in trace.conversations.indices {
             var final = try? await reader.conversation(trace.conversations[index].id)
@@ -103,25 +139,24 @@ public struct ConsumerVerifier: Sendable {
         }
         let evidence = ConsumerEvidence(
             trace: trace, teams: (try? await reader.teams()) ?? [], router: options.rules.map(Router.init(rules:)),
-            ackWithin: options.ackWithin, leftUsers: options.leftUsers)
+            ackWithin: options.ackWithin, leftUsers: leftUsers)
         var notes = ["workspace '\(workspace)': \(records.count) journal entries, \(trace.conversations.count) conversations"]
         if dropped > 0 {
             notes.append(
                 "the mock dropped \(dropped) older journal entries (its journal was full): the verdicts see only the rest; "
                     + "raise handoff mock --journal-capacity or DELETE /mock/v1/journal before the run")
         }
-        var results: [CaseResult] = []
-        for consumerCase in ConsumerCatalogue.all
-        where options.only.isEmpty || options.only.contains(where: { Glob.matches($0, consumerCase.id) }) {
+        var results = driven
+        for consumerCase in ConsumerCatalogue.all where options.selects(consumerCase.id) {
             let caseStarted = ContinuousClock.now
             let outcome =
-                options.skip.first { Glob.matches($0, consumerCase.id) }.map { .waived(reason: "waived with --skip \($0)") }
-                ?? consumerCase.outcome(evidence)
+                options.waiver(consumerCase.id).map { .waived(reason: "waived with --skip \($0)") } ?? consumerCase.outcome(evidence)
             let result = CaseResult(testCase: consumerCase.reportCase, outcome: outcome, duration: ContinuousClock.now - caseStarted)
             results.append(result)
             progress(result)
         }
-        var summary = RunSummary(results: results, binding: "journal", target: target, duration: ContinuousClock.now - started)
+        let binding = options.drive.map { "drive (\($0.channel.rawValue) channel) + journal" } ?? "journal"
+        var summary = RunSummary(results: results, binding: binding, target: target, duration: ContinuousClock.now - started)
         summary.suite = Self.suiteName
         summary.suiteVersion = Self.version
         return Outcome(summary: summary, trace: trace, notes: notes)

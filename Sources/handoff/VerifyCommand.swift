@@ -3,7 +3,9 @@ import Conformance
 import Foundation
 import HandoffRouting
 
-/// `handoff verify`: check a connector's own handoff flow from the mock's journal.
+extension DriveChannel: ExpressibleByArgument {}
+
+/// `handoff verify`: check a connector's own handoff flow from the mock's journal, and drive it as its users would.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -41,6 +43,18 @@ struct VerifyCommand: AsyncParsableCommand {
                        python3 examples/connectors/handoff_connector.py --mock http://127.0.0.1:3000 --unavailable
                        handoff verify --target http://127.0.0.1:3000 --rules examples/routing.yaml
 
+            Driver mode (--drive URL): the suite also plays the connector's end users on the bot's side of its
+            channel, plays the agent on the mock, and judges what reached the support system and what the user
+            saw (DRV-001…DRV-007), then judges the journal of that run:
+                       handoff mock --in-memory --probe-webhooks &
+                       python3 examples/connectors/handoff_connector.py --serve 127.0.0.1:5005 &
+                       handoff verify --target http://127.0.0.1:3000 --rules examples/routing.yaml \\
+                         --drive http://127.0.0.1:5005
+            --channel handoff (default): our driver protocol (POST /users/{sender}/messages {"text"},
+            POST /users/{sender}/leave, GET /users/{sender}/received); --channel rasa: Rasa's REST channel
+            (POST /webhooks/rest/webhook) with later messages POSTed to --callback, as Rasa's callback channel.
+            The protocol and each scenario: docs/driver-protocol.md in the repository.
+
             The journal lives in memory: verify before restarting the mock; DELETE /mock/v1/journal (or
             --since SEQ) to look at one run only. Verify's own reads are not journaled.
             """)
@@ -71,6 +85,18 @@ struct VerifyCommand: AsyncParsableCommand {
         help: "Waive cases whose id matches this glob (repeatable): they do not run and every report lists them as waived.")
     var skip: [String] = []
 
+    @Option(help: "Drive the connector: its channel's base URL on loopback (the suite plays its end users).")
+    var drive: String?
+
+    @Option(help: "With --drive: handoff (our driver protocol) or rasa (Rasa's REST channel with a callback URL).")
+    var channel: DriveChannel = .handoff
+
+    @Option(help: "With --channel rasa: the callback URL the suite serves for the connector's later messages.")
+    var callback = DriveOptions.defaultCallback
+
+    @Option(help: "With --drive: seconds to wait for what the user or the support side should see.")
+    var driveTimeout = 10
+
     @OptionGroup var reports: ReportOptions
 
     func validate() throws {
@@ -79,6 +105,16 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         guard since >= 0 else { throw ValidationError("--since must not be negative.") }
         guard ackWithin >= 1 else { throw ValidationError("--ack-within must be at least 1 millisecond.") }
+        guard driveTimeout >= 1 else { throw ValidationError("--drive-timeout must be at least 1 second.") }
+        if let drive {
+            do {
+                try DriveOptions(driver: drive, channel: channel, callback: callback).validate()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        } else if channel != .handoff || callback != DriveOptions.defaultCallback {
+            throw ValidationError("--channel and --callback apply to --drive only.")
+        }
     }
 
     func run() async throws {
@@ -91,7 +127,10 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         let options = VerifyOptions(
-            workspace: workspace, rules: routing, since: since, ackWithin: .milliseconds(ackWithin), only: only, skip: skip)
+            workspace: workspace, rules: routing, since: since, ackWithin: .milliseconds(ackWithin), only: only, skip: skip,
+            drive: drive.map {
+                DriveOptions(driver: $0, channel: channel, callback: callback, rules: routing, timeout: .seconds(driveTimeout))
+            })
         say("handoff verify \(ConsumerVerifier.version): the connector's handoff flow, from the journal of \(target)")
         let outcome: ConsumerVerifier.Outcome
         do {
