@@ -21,6 +21,12 @@ enum JSONIO {
         if containsEscapedNUL(data) {
             throw APIError.invalidField("(body)", "strings must not contain NUL characters (\\u0000)")
         }
+        // Foundation's decoder lets some malformed JSON through (a trailing comma); the strict parser does not.
+        let isJSON = request.headers[.contentType].map { $0.lowercased().contains("json") } ?? true
+        if isJSON, JSONValueParser.parse(Array(buffer.readableBytesView)) == nil {
+            throw APIError(
+                .badRequest, code: "invalid_json", detail: "The body is not valid JSON (RFC 8259: no trailing commas, no comments).")
+        }
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -22,6 +22,12 @@ struct BadInputTests {
     static let cases: [Case] = [
         Case(name: "malformed JSON", method: "POST", path: "/v1/users", body: #"{"externalId": "#, status: 400, code: "invalid_json"),
         Case(name: "empty body", method: "POST", path: "/v1/users", body: "", status: 400, code: "invalid_json"),
+        Case(
+            name: "trailing comma (RFC 8259)", method: "POST", path: "/v1/users", body: #"{"externalId":"x",}"#,
+            headers: ["Content-Type": "application/json"], status: 400, code: "invalid_json"),
+        Case(
+            name: "trailing comma in an array", method: "POST", path: "/v1/conversations",
+            body: #"{"userId":"usr_1","context":{"intents":["a",]}}"#, status: 400, code: "invalid_json"),
         Case(name: "wrong type", method: "POST", path: "/v1/users", body: #"{"externalId": 42}"#, status: 422, code: "validation_failed"),
         Case(name: "wrong top-level type", method: "POST", path: "/v1/users", body: #"["x"]"#, status: 422, code: "validation_failed"),
         Case(name: "missing field", method: "POST", path: "/v1/users", body: #"{"name": "Ada"}"#, status: 422, code: "validation_failed"),

@@ -117,8 +117,8 @@ struct JournalTests {
             #expect(exactly.body["expected"] as? String == "exactly 2")
             let tooFew = try await Self.verify(server, #"{"method":"POST","path":"/v1/users","atLeast":2}"#)
             #expect(tooFew.body["ok"] as? Bool == false && tooFew.body["matched"] as? Int == 1)
-            let regex = try await Self.verify(server, #"{"path":"^/v1/conversations$","face":"neutral","atMost":1,"status":"2xx"}"#)
-            #expect(regex.body["ok"] as? Bool == true && regex.body["matched"] as? Int == 1)
+            let exact = try await Self.verify(server, #"{"path":"/v1/conversations","face":"neutral","atMost":1,"status":"2xx"}"#)
+            #expect(exact.body["ok"] as? Bool == true && exact.body["matched"] as? Int == 1)
             let never = try await Self.verify(server, #"{"method":"POST","path":"/v1/conversations/*/close","count":0}"#)
             #expect(never.body["ok"] as? Bool == true)
             for bad in [
@@ -192,10 +192,75 @@ struct JournalTests {
             ("/v1/**", "/v1/conversations/cnv_1/messages", true),
             ("/v1/users", "/v1/users/usr_1", false),
             ("/v1/users/usr_?", "/v1/users/usr_1", true),
-            ("^/api/v1/accounts/[0-9]+/contacts", "/api/v1/accounts/1/contacts/4", true),
-            ("^/api/v1/accounts/[0-9]+/contacts$", "/api/v1/accounts/1/contacts/4", false),
+            ("/api/v1/accounts/*/contacts/*", "/api/v1/accounts/1/contacts/4", true),
+            ("/api/v1/accounts/*/contacts", "/api/v1/accounts/1/contacts/4", false),
+            ("/v1/**/messages", "/v1/conversations/cnv_1/messages", true),
+            ("/v1/*s", "/v1/users", true),
+            ("**", "/anything/at/all", true),
+            ("/v1/*/*", "/v1/users", false),
+            ("/v1/users/**a**a**a**b", "/v1/users/" + String(repeating: "a", count: 30) + "!", false),
         ])
     func globs(pattern: String, path: String, matches: Bool) throws {
         #expect(try PathPattern(pattern).matches(path) == matches)
+    }
+
+    /// A plain backtracking glob matcher: slow on some patterns, but obviously right; the reference.
+    static func reference(_ p: [Character], _ pi: Int, _ t: [Character], _ ti: Int) -> Bool {
+        if pi == p.count { return ti == t.count }
+        if p[pi] == "*" {
+            var end = pi
+            while end < p.count && p[end] == "*" { end += 1 }
+            let crosses = end - pi >= 2
+            var next = ti
+            while true {
+                if reference(p, end, t, next) { return true }
+                guard next < t.count, crosses || t[next] != "/" else { return false }
+                next += 1
+            }
+        }
+        guard ti < t.count, p[pi] == "?" ? t[ti] != "/" : p[pi] == t[ti] else { return false }
+        return reference(p, pi + 1, t, ti + 1)
+    }
+
+    @Test("the linear-time matcher agrees with a plain backtracking matcher on 3,000 random patterns and paths")
+    func globsAgreeWithReference() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["/", "a", "b", "*", "**", "?", "v1"]
+        for _ in 0..<3_000 {
+            let pattern = (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let path = (0..<Int.random(in: 0...9, using: &generator)).map { _ in ["/", "a", "b", "v1"].randomElement(using: &generator)! }
+                .joined()
+            let expected = Self.reference(Array(pattern), 0, Array(path), 0)
+            #expect(try PathPattern(pattern).matches(path) == expected, "'\(pattern)' on '\(path)'")
+        }
+    }
+
+    @Test("regular expressions and overlong patterns are refused with the reason, never run")
+    func refusedPatterns() {
+        #expect(throws: PathPatternError.self) { try PathPattern("^/v1/users/(a+)+$") }
+        #expect(throws: PathPatternError.self) { try PathPattern(String(repeating: "*a", count: 200)) }
+    }
+
+    @Test("a pathological pattern cannot freeze the mock: /health answers within 100 ms while two such verifications run")
+    func noFreeze() async throws {
+        try await withServer { server in
+            let transport = HTTPTransport(baseURL: server.url, token: "dev-token")
+            _ = try await transport.send(.GET, "/v1/users/" + String(repeating: "a", count: 30) + "!")
+            for _ in 0..<500 { _ = try await transport.send(.GET, "/v1/users/" + String(repeating: "a", count: 200) + "!") }
+            let star = #"{"path":"/v1/users/"# + String(repeating: "**a", count: 60) + #"**b","count":1}"#
+            async let first = Self.verify(server, star)
+            async let second = transport.send(.GET, "/mock/v1/journal?path=" + "/v1/users/" + String(repeating: "**a", count: 60) + "**b")
+            let clock = ContinuousClock()
+            let started = clock.now
+            let health = try await HTTPTransport(baseURL: server.url, token: nil).send(.GET, "/health")
+            #expect(health.status == 200)
+            #expect(clock.now - started < .milliseconds(100), "\(clock.now - started)")
+            let (verified, listed) = try await (first, second)
+            #expect(verified.status == 200 && verified.body["matched"] as? Int == 0)
+            #expect(listed.status == 200)
+            let regex = try await Self.verify(server, #"{"path":"^/v1/users/(a+)+$","count":1}"#)
+            #expect(regex.status == 422)
+            #expect((regex.body["detail"] as? String ?? "").contains("regular expressions are not supported"))
+        }
     }
 }

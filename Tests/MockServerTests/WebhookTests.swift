@@ -148,16 +148,36 @@ struct WebhookTests {
             let refused = [
                 "ftp://127.0.0.1/x", "not a url", "http://192.0.2.1/hook", "http://127.evil.example/hook",
                 "http://127.0.0.1.example/hook", "hTTps://127.0*", "http://127.0.0.256/x", "http://127.00.0.1/x",
+                "http://127.0.0.1:0/hook", "http://127.0.0.1:99999/hook", "http://127.0.0.1/a b", "http://127.0.0.1/a\\r\\nX: y",
+                "http://127.0.0.1/" + String(repeating: "a", count: 2_100),
             ]
             for url in refused {
                 let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
                 #expect(response.status == 422, "\(url)")
                 #expect(json(response)["field"] as? String == "url")
             }
-            for url in ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://127.1.2.3/hook", "HTTP://127.0.0.1/"] {
+            for url in [
+                "http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://127.1.2.3/hook", "HTTP://127.0.0.1/",
+                "http://127.0.0.1:65535/hook", "http://[::1]:8080/hook",
+            ] {
                 let response = try await server.http().send(.POST, "/v1/webhooks", text: #"{"url":"\#(url)"}"#)
                 #expect(response.status == 201, "\(url)")
             }
+            // The Chatwoot face keeps the same rule, in Chatwoot's validation shape, on create and on update.
+            let chatwoot = HTTPTransport(baseURL: server.url + "/api/v1/accounts/1", token: nil)
+            let headers = [("api_access_token", "dev-token")]
+            let bad = try await chatwoot.send(
+                .POST, "/webhooks", body: Array(#"{"url":"http://127.0.0.1:0/x","subscriptions":["message_created"]}"#.utf8),
+                headers: headers)
+            #expect(bad.status == 422 && bad.responseBody.contains("port must be between 1 and 65535"), "\(bad.responseBody)")
+            let good = try await chatwoot.send(
+                .POST, "/webhooks", body: Array(#"{"url":"http://127.0.0.1:9/x","subscriptions":["message_created"]}"#.utf8),
+                headers: headers)
+            #expect(good.status == 200, "\(good.responseBody)")
+            let id = try #require((json(good)["payload"] as? [String: Any]).flatMap { ($0["webhook"] as? [String: Any])?["id"] as? Int })
+            let update = try await chatwoot.send(
+                .PATCH, "/webhooks/\(id)", body: Array(#"{"url":"http://127.0.0.1/a b"}"#.utf8), headers: headers)
+            #expect(update.status == 422, "\(update.responseBody)")
         }
     }
 }

@@ -54,10 +54,22 @@ struct WebhooksController {
 /// Which webhook URLs the mock will call: http(s) only, and by default loopback hosts only, so a
 /// mock never sends data off the machine unless started with `--allow-remote-webhooks`.
 enum WebhookURLPolicy {
+    /// The longest URL accepted, in bytes.
+    static let maxLength = 2_048
+
     static func validate(_ text: String, allowRemote: Bool) throws {
+        guard text.utf8.count <= maxLength else {
+            throw APIError.invalidField("url", "must be at most \(maxLength) bytes (got \(text.utf8.count))")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw APIError.invalidField("url", "must not contain spaces, line breaks or control characters")
+        }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else { throw APIError.invalidField("url", "must be an absolute http or https URL") }
+        if let port = url.port, !(1...65_535).contains(port) {
+            throw APIError.invalidField("url", "port must be between 1 and 65535 (got \(port))")
+        }
         if allowRemote { return }
         guard isLoopback(host) else {
             throw APIError.invalidField(
