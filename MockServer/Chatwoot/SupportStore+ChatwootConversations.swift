@@ -219,6 +219,22 @@ extension SupportStore {
             } else {
                 next = current == .open ? .resolved : .open
             }
+            // The contract's rule, on this face too: a closed conversation is final (the next contact opens a new
+            // one). It reads as resolved here, so resolving it again changes nothing; any other status is refused.
+            if ConversationState(rawValue: before["state"]) == .closed {
+                guard next == .resolved else {
+                    throw ChatwootError.unprocessable(
+                        "This conversation was closed by the bot and cannot be \(next.rawValue) again: "
+                            + "the user's next contact opens a new conversation (\(ContractError.conversationClosed.code))")
+                }
+                return [
+                    "meta": .object([:]),
+                    "payload": .object([
+                        "success": true, "conversation_id": .int(number), "current_status": .string(current.rawValue),
+                        "snoozed_until": .null,
+                    ]),
+                ]
+            }
             var assignee: Int64? = before["assignee_id"]
             if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
             var state = next.state(assigned: assignee != nil)

@@ -34,10 +34,16 @@ extension SupportStore {
     ]
 
     /// Adds a message the way Chatwoot does: no contract refusals (the bot must keep itself silent), an
-    /// incoming message reopens a resolved conversation (`pending` in a bot inbox, else `open`).
+    /// incoming message reopens a resolved conversation (`pending` in a bot inbox, else `open`). A conversation
+    /// the bot closed is final on every face: a message into it is refused.
     func insertChatwootMessage(
         _ db: Database, _ workspace: Workspace, conversation: Row, _ input: MessageInput, principal: ChatwootPrincipal
     ) throws -> Row {
+        if ConversationState(rawValue: conversation["state"]) == .closed {
+            throw ChatwootError.unprocessable(
+                "This conversation was closed by the bot: the user's next contact opens a new conversation "
+                    + "(\(ContractError.conversationClosed.code))")
+        }
         let content = input.content ?? ""
         guard content.count <= 150_000 else {
             throw ChatwootError.unprocessable("Validation failed: Content is too long (maximum is 150000 characters)")

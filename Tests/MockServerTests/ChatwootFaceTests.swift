@@ -35,6 +35,32 @@ struct ChatwootFaceTests {
         return (try #require(contact["id"] as? Int), sourceId)
     }
 
+    @Test("a conversation closed on the neutral face stays closed on the Chatwoot face, whichever token asks")
+    func closedStaysClosed() async throws {
+        try await withServer { server in
+            let (_, conversation) = try await server.conversation("closed-\(UUID().uuidString)")
+            _ = try await server.support.post(.init(author: .user, text: "help", clientMessageId: "c-1"), to: conversation.id)
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.support.close(conversation.id)
+            let path = "/conversations/\(conversation.number)"
+            for token in ["bot-token", "agent-token", "dev-token"] {
+                let chatwoot = Chatwoot(server, token: token)
+                for status in ["open", "pending"] {
+                    let (code, body) = try await chatwoot.call(.POST, path + "/toggle_status", #"{"status":"\#(status)"}"#)
+                    #expect(code == 422, "\(token) \(status)")
+                    #expect(((body as? [String: Any])?["error"] as? String)?.contains("conversation_closed") == true)
+                }
+                let (resolved, answer) = try await chatwoot.call(.POST, path + "/toggle_status", #"{"status":"resolved"}"#)
+                #expect(resolved == 200)
+                #expect(((answer as? [String: Any])?["payload"] as? [String: Any])?["current_status"] as? String == "resolved")
+                let (posted, _) = try await chatwoot.call(.POST, path + "/messages", #"{"content":"hi again","message_type":"incoming"}"#)
+                #expect(posted == 422, "\(token) message")
+            }
+            let after = try await server.support.conversation(conversation.id)
+            #expect(after.state == .closed)
+        }
+    }
+
     @Test("the bot handoff: pending in a bot inbox, toggle_status open by the bot, team assignment; the neutral face agrees")
     func handoff() async throws {
         try await withServer { server in
