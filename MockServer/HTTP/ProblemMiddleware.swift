@@ -2,6 +2,7 @@ import HandoffContract
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every error into a problem+json response: contract errors with their codes, unknown
 /// routes into 404 or 405, oversized bodies into 413, and anything unexpected into a logged 500
@@ -64,6 +65,15 @@ struct ProblemMiddleware: RouterMiddleware {
                 headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
         case let error as HTTPError:
             return APIError(error.status, code: "http_\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
+        case let error as HTTPParserError:
+            // The body could not be read: its framing is broken, or it uses a transfer coding we do not decode.
+            let coding = request.headers[.transferEncoding]?.lowercased() ?? "chunked"
+            if coding.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) != "chunked" }) {
+                return APIError(
+                    .notImplemented, code: "unsupported_transfer_encoding",
+                    detail: "Transfer-Encoding '\(coding.prefix(60))' is not supported; send the body as is or chunked.")
+            }
+            return APIError(.badRequest, code: "malformed_request", detail: "The request body's framing is malformed (\(error)).")
         default:
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return APIError(.internalServerError, code: "internal_error", detail: "The mock failed unexpectedly; see its log.")

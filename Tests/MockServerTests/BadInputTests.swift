@@ -105,3 +105,29 @@ struct BadInputTests {
         }
     }
 }
+
+/// Framing the HTTP parser rejects while the body is read: a 4xx (or 501) with a problem body, never a 500.
+@Suite("Bad framing")
+struct BadFramingTests {
+    static let head = "POST /v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer dev-token\r\nContent-Type: application/json\r\n"
+
+    @Test(
+        "malformed or overflowing chunk sizes are 400 malformed_request; a transfer coding we do not decode is 501",
+        arguments: [
+            (head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, "malformed_request"),
+            (head + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n{}\r\n0\r\n\r\n", 400, "malformed_request"),
+            (head + "Transfer-Encoding: gzip\r\n\r\n{}", 501, "unsupported_transfer_encoding"),
+            (
+                "POST /api/v1/accounts/1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\napi_access_token: dev-token\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "malformed_request"
+            ),
+        ])
+    func framing(request: String, status: Int, code: String) async throws {
+        try await withServer { server in
+            let port = try #require(URL(string: server.url)?.port)
+            let answer = try await rawHTTP(port: port, request)
+            #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer.prefix(200))")
+            #expect(answer.contains(#""code":"\#(code)""#), "\(answer)")
+        }
+    }
+}
