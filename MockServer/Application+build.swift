@@ -31,7 +31,8 @@ func buildRouter(
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
     router.middlewares.add(JournalMiddleware(store: store))
-    router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects))
+    let diskFull = DiskFullReport(path: store.path)
+    router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects, diskFull: diskFull))
 
     MetaController().register(router, routes)
     DeskPageController().register(router, routes)
@@ -51,7 +52,7 @@ func buildRouter(
     if let path = config.chatwootCapturePath {
         chatwoot = chatwoot.add(middleware: ChatwootCaptureMiddleware(capture: ChatwootCapture(path: path)))
     }
-    chatwoot = chatwoot.add(middleware: ChatwootErrorMiddleware()).add(middleware: ChatwootAuthenticator(store: store))
+    chatwoot = chatwoot.add(middleware: ChatwootErrorMiddleware(diskFull: diskFull)).add(middleware: ChatwootAuthenticator(store: store))
     let account = chatwoot.group("accounts/:account_id").add(middleware: ChatwootAccountCheck())
         .add(middleware: FaultMiddleware(faults: faults))
     let accountBase = "/api/v1/accounts/:account_id"

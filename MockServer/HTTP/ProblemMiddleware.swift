@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
+import struct GRDB.DatabaseError
+
 /// Turns every error into a problem+json response: contract errors with their codes, unknown
 /// routes into 404 or 405, oversized bodies into 413, and anything unexpected into a logged 500
 /// whose body names no internals.
@@ -11,6 +13,8 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = MockRequestContext
     let routes: RouteRecorder
     let defects: Set<Defect>
+    /// Says once, in the log, that the database's disk is full.
+    var diskFull = DiskFullReport(path: nil)
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -65,6 +69,9 @@ struct ProblemMiddleware: RouterMiddleware {
                 headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
         case let error as HTTPError:
             return APIError(error.status, code: "http_\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
+        case let error as DatabaseError where DiskFullReport.isDiskFull(error):
+            diskFull.report(context.logger)
+            return APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "disk_full", detail: DiskFullReport.detail)
         case let error as HTTPParserError:
             // The body could not be read: its framing is broken, or it uses a transfer coding we do not decode.
             let coding = request.headers[.transferEncoding]?.lowercased() ?? "chunked"

@@ -24,12 +24,15 @@ public final class SupportStore: Sendable {
     public let defects: Set<Defect>
     /// Every request, webhook attempt and scripted-agent action per workspace, in memory (not persisted).
     public let journal: RequestJournal
+    /// The database file; nil in memory.
+    public let path: String?
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
     /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof);
     /// `journalCapacity` bounds each workspace's request journal (default 10,000 entries).
     public init(path: String?, defects: Set<Defect> = [], journalCapacity: Int = RequestJournal.defaultCapacity) throws {
         self.defects = defects
+        self.path = path
         self.journal = RequestJournal(capacity: journalCapacity)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

@@ -4,6 +4,8 @@ import HandoffContract
 import Hummingbird
 import NIOCore
 
+import struct GRDB.DatabaseError
+
 extension HTTPField.Name {
     /// Chatwoot's token header (`api_access_token`; `Api-Access-Token` is read too).
     static let apiAccessToken = HTTPField.Name("api_access_token")!
@@ -45,6 +47,8 @@ struct ChatwootAccountCheck: RouterMiddleware {
 /// Renders every failure under `/api/v1` the way Chatwoot's Rails code does.
 struct ChatwootErrorMiddleware: RouterMiddleware {
     typealias Context = MockRequestContext
+    /// Says once, in the log, that the database's disk is full.
+    var diskFull = DiskFullReport(path: nil)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -59,6 +63,9 @@ struct ChatwootErrorMiddleware: RouterMiddleware {
             throw ChatwootError(error.status, ["error": .string(error.detail)])
         } catch is NIOTooManyBytesError {
             throw ChatwootError(.contentTooLarge, ["error": "Request body too large"])
+        } catch let error as DatabaseError where DiskFullReport.isDiskFull(error) {
+            diskFull.report(context.logger)
+            throw ChatwootError(.init(code: 507, reasonPhrase: "Insufficient Storage"), ["error": .string(DiskFullReport.detail)])
         }
     }
 }
