@@ -46,6 +46,7 @@ public final class SupportStore: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         if let path {
+            try DatabaseFileCheck.check(path)
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let pool = try DatabasePool(path: path, configuration: configuration)
@@ -55,6 +56,9 @@ public final class SupportStore: Sendable {
         }
         groupCommit = GroupCommit(writer: db)
         try Schema.migrator.migrate(db)
+        if path != nil {
+            try db.write { db in try db.execute(sql: "PRAGMA application_id = \(DatabaseFileCheck.applicationId)") }
+        }
     }
 
     /// True when nothing has been stored yet (no workspace), so a seed should be applied.
