@@ -5,8 +5,12 @@ import HandoffContract
 extension SupportStore {
     /// The workspace and the Chatwoot principal of an `api_access_token`, or nil for an unknown token.
     func chatwootPrincipal(forToken token: String) throws -> (Workspace, ChatwootPrincipal)? {
-        let hash = Self.hash(token: token)
-        return try db.read { db in
+        try credentials(forToken: token).map { ($0.workspace, $0.principal) }
+    }
+
+    /// The workspace and principal of a token digest, read from the database.
+    func chatwootPrincipal(forHash hash: String) throws -> (Workspace, ChatwootPrincipal)? {
+        try db.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,

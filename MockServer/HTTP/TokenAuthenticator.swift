@@ -24,10 +24,20 @@ struct TokenAuthenticator: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw APIError.unauthorized("The Authorization header must be 'Bearer <token>'.", code: "invalid_token")
         }
-        guard let workspace = try store.workspace(forToken: String(parts[1])) else {
+        guard let credentials = try store.credentials(forToken: String(parts[1])) else {
             throw APIError.unauthorized("The token is not known to this server.", code: "invalid_token")
         }
-        context.workspace = workspace
+        let allowed = TokenRole.allowed(method: request.method, path: request.uri.path)
+        guard allowed.contains(credentials.role) else {
+            let needed = TokenRole.allCases.filter(allowed.contains).map(\.rawValue)
+            throw APIError(
+                .forbidden, code: "forbidden_role",
+                detail:
+                    "This is a \(credentials.role.rawValue) token; \(request.method.rawValue) \(request.uri.path) needs the "
+                    + needed.joined(separator: " or ") + " role (the workspace's own token, such as dev-token, is admin).",
+                extra: ["role": .string(credentials.role.rawValue), "required": .array(needed.map { .string($0) })])
+        }
+        context.workspace = credentials.workspace
         return try await next(request, context)
     }
 }

@@ -162,6 +162,8 @@ extension SupportStore {
     /// Returns the names of the workspaces created.
     @discardableResult
     public func apply(_ seed: Seed) throws -> [String] {
+        // Credentials read before the seed (an administrator agent it adds) are read again.
+        defer { tokenCache.withLock { $0.removeAll() } }
         var created: [String] = []
         for workspaceSeed in seed.workspaces {
             if try workspace(named: workspaceSeed.name) != nil { continue }

@@ -55,26 +55,25 @@ extension SupportStore {
     /// The workspace a bearer token belongs to, or nil. The token is hashed first, so the lookup
     /// compares fixed-size digests and never the secret itself.
     public func workspace(forToken token: String) throws -> Workspace? {
+        try credentials(forToken: token)?.workspace
+    }
+
+    /// Who a token is, on every face: its workspace, its Chatwoot principal and its role; nil for an unknown
+    /// token. Kept after the first lookup (a token never changes workspace or role).
+    public func credentials(forToken token: String) throws -> Credentials? {
         let hash = Self.hash(token: token)
         if let cached = tokenCache.withLock({ Self.constantTimeLookup(hash, in: $0) }) { return cached }
-        let found = try db.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT w.id, w.name FROM tokens t JOIN workspaces w ON w.id = t.workspace_id
-                    WHERE t.token_hash = ?
-                    """, arguments: [hash]
-            ).map { Workspace(id: $0["id"], name: $0["name"]) }
-        }
-        if let found { tokenCache.withLock { $0.append((hash, found)) } }
+        guard let (workspace, principal) = try chatwootPrincipal(forHash: hash) else { return nil }
+        let found = Credentials(workspace: workspace, principal: principal, role: TokenRole(principal))
+        tokenCache.withLock { $0.append((hash, found)) }
         return found
     }
 
-    /// The workspace whose token digest equals `hash`, comparing against every known digest, each
+    /// The entry whose token digest equals `hash`, comparing against every known digest, each
     /// byte by byte with no early exit: the time taken does not depend on how much of a guess matches.
-    static func constantTimeLookup(_ hash: String, in known: [(hash: String, workspace: Workspace)]) -> Workspace? {
-        var found: Workspace?
-        for entry in known where constantTimeEquals(entry.hash, hash) { found = entry.workspace }
+    static func constantTimeLookup(_ hash: String, in known: [(hash: String, credentials: Credentials)]) -> Credentials? {
+        var found: Credentials?
+        for entry in known where constantTimeEquals(entry.hash, hash) { found = entry.credentials }
         return found
     }
 

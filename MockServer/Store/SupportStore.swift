@@ -15,7 +15,7 @@ public final class SupportStore: Sendable {
     public let signal = EventSignal()
     /// Known token digests (SHA-256, hex) and their workspaces, filled on first use and compared in
     /// constant time; tokens never change workspace and the token itself is never kept.
-    let tokenCache = Mutex<[(hash: String, workspace: Workspace)]>([])
+    let tokenCache = Mutex<[(hash: String, credentials: Credentials)]>([])
     /// Messages written in shared transactions (group commit).
     let groupCommit: GroupCommit
     /// Encoded answers kept between writes (the teams list); dropped after every write.
