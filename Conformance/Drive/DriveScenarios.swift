@@ -84,7 +84,8 @@ struct DriveScenarios: Sendable {
         var marks: [Int] = []
         var immediate: [[ReceivedMessage]] = []
         for sentence in sentences {
-            marks.append(try await channel.received(sender).count)
+            // A fresh sender has received nothing yet: the first call is the user's first message.
+            marks.append(marks.isEmpty ? 0 : try await channel.received(sender).count)
             immediate.append(try await channel.say(sentence, as: sender))
         }
         let (user, conversation) = try await awaitHandoff(sender)

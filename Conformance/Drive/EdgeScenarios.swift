@@ -34,19 +34,21 @@ extension DriveScenarios {
         }
         try await Task.sleep(for: settle)
         lists = [try await channel.received(first), try await channel.received(second)]
-        for (index, (sender, id, reply)) in users.enumerated() {
-            let (other, otherReply) = (users[1 - index].0, users[1 - index].2)
-            let proof = evidence(sender, [("GET", "/users/\(sender)/received")]) + evidence(other)
+        // A crossing first: when one user got both replies, the other missing theirs is its consequence.
+        for (index, (sender, _, _)) in users.enumerated() {
+            let (other, otherId, otherReply) = users[1 - index]
             if has(lists[index], otherReply) {
                 throw CaseFailure(
-                    "the agent's reply to '\(other)' ('\(otherReply)', in \(users[1 - index].1)) reached '\(sender)': one user "
-                        + "received another user's message", exchanges: proof + store.callbacks(mentioning: otherReply))
+                    "the agent's reply to '\(other)' ('\(otherReply)', in \(otherId)) reached '\(sender)': one user "
+                        + "received another user's message",
+                    exchanges: evidence(sender, [("GET", "/users/\(sender)/received")]) + store.callbacks(mentioning: otherReply))
             }
-            if !has(lists[index], reply) {
-                throw CaseFailure(
-                    "with two users at once, the agent's reply to '\(sender)' ('\(reply)', in \(id)) never reached them "
-                        + "within \(timeout); \(Self.describe(lists[index]))", exchanges: proof)
-            }
+        }
+        for (index, (sender, id, reply)) in users.enumerated() where !has(lists[index], reply) {
+            throw CaseFailure(
+                "with two users at once, the agent's reply to '\(sender)' ('\(reply)', in \(id)) never reached them "
+                    + "within \(timeout); \(Self.describe(lists[index]))",
+                exchanges: evidence(sender, [("POST", "/mock/v1/conversations/\(id)/reply"), ("GET", "/users/\(sender)/received")]))
         }
 
         let words = users.map { user in "This is \(user.0), my order is \(Self.tag())" }

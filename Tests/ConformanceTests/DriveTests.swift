@@ -191,6 +191,43 @@ struct DriveTests {
         }
     }
 
+    /// A driver-mode defect of the example connector, the scenario that must catch it, and words its message must hold.
+    struct DriveDefect: Sendable, CustomStringConvertible {
+        var name: String
+        var caseId: String
+        var words: [String]
+        var description: String { "\(name) → \(caseId)" }
+    }
+
+    static let defects = [
+        DriveDefect(name: "out-of-order", caseId: "DRV-001", words: ["the team reads the conversation out of order"]),
+        DriveDefect(name: "no-relay", caseId: "DRV-002", words: ["the agent replied", "never reached the user"]),
+        DriveDefect(name: "bot-not-back", caseId: "DRV-003", words: ["the bot did not answer", "never took the user back"]),
+        DriveDefect(name: "crossed-users", caseId: "DRV-004", words: ["one user received another user's message"]),
+        DriveDefect(name: "new-user-per-contact", caseId: "DRV-005", words: ["second support-side user", "-2'"]),
+        DriveDefect(
+            name: "lie-when-unavailable", caseId: "DRV-006", words: ["was offline and no transfer succeeded", "a human was promised"]),
+        DriveDefect(name: "no-close-on-leave", caseId: "DRV-007", words: ["left while", "when the user leaves"]),
+    ]
+
+    @Test("each driver-mode defect of the example connector fails the scenario that names it", arguments: defects)
+    func defectCaught(_ defect: DriveDefect) async throws {
+        try await withMock { mock in
+            try await withServedConnector(mock: mock.url, arguments: ["--defect", defect.name]) { driver, output in
+                let options = DriveOptions(driver: driver, rules: try exampleRules(), timeout: .seconds(4))
+                let (results, _) = try await Self.drive(mock, options)
+                let result = try #require(results.first { $0.testCase.id == defect.caseId })
+                guard case .failed(let message, let exchanges) = result.outcome else {
+                    Issue.record("\(defect) should fail \(defect.caseId):\n\(Self.report(results))\n\(output.current.suffix(2000))")
+                    return
+                }
+                for word in defect.words { #expect(message.contains(word), "\(message)") }
+                #expect(!exchanges.isEmpty, "a failure carries the exchanges that show it")
+                #expect(results.allSatisfy { $0.outcome.label != "SKIP" }, "\(Self.report(results))")
+            }
+        }
+    }
+
     @Test("an unreachable driver fails every scenario with a message naming the call, and Billing comes back online")
     func unreachableDriverFails() async throws {
         try await withMock { mock in
