@@ -17,7 +17,8 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger)
     app.addServices(
-        WebhookDispatcher(store: store, policy: config.webhookRetry, faults: faults, logger: logger))
+        WebhookDispatcher(
+            store: store, policy: config.webhookRetry, faults: faults, logger: logger, probes: config.probeWebhooks))
     app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
     return app
 }

@@ -17,12 +17,15 @@ public struct MockConfiguration: Sendable {
     public var rateLimit: Int?
     /// The clock scripted agents (personas) keep time by. Default `ContinuousClock`; tests pass a faster one.
     public var personaClock: any Clock<Duration>
+    /// Whether each webhook subscription also gets two forged deliveries (a wrong signature, a stale
+    /// timestamp) that its receiver must refuse, journaled with kind `probe` (`--probe-webhooks`). Default false.
+    public var probeWebhooks: Bool
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
         webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init(),
-        rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock()
+        rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock(), probeWebhooks: Bool = false
     ) {
         self.faults = faults
         self.personaClock = personaClock
@@ -32,5 +35,6 @@ public struct MockConfiguration: Sendable {
         self.allowRemoteWebhooks = allowRemoteWebhooks
         self.webhookRetry = webhookRetry
         self.rateLimit = rateLimit
+        self.probeWebhooks = probeWebhooks
     }
 }

@@ -26,6 +26,8 @@ public enum JournalKind: String, Sendable, Hashable, Codable, CaseIterable {
     case webhook
     /// An action of a scripted agent (persona): accept, reply, resolve — no HTTP request behind it.
     case persona
+    /// A forged webhook delivery the receiver must refuse (`handoff mock --probe-webhooks`), with its answer.
+    case probe
 }
 
 /// One thing a request created, changed or found, e.g. `{entity: message, id: msg_5, action: created}`.
@@ -45,29 +47,32 @@ public struct JournalChange: Sendable, Hashable, Codable {
     }
 }
 
-/// One webhook delivery attempt as the journal keeps it.
+/// One webhook delivery attempt as the journal keeps it, or one probe (a forged delivery).
 public struct JournalWebhookAttempt: Sendable, Hashable, Codable {
-    /// Stable delivery id (`dlv_9`), the same on every retry.
+    /// Stable delivery id (`dlv_9`), the same on every retry; `dlv_probe_3` for a probe.
     public var deliveryId: String
     /// The subscription (`whk_3`).
     public var webhookId: String
     /// The event's name (`conversation.assigned`, or Chatwoot's `message_created`…).
     public var event: String
-    /// The neutral event id (`evt_4`); nil for Chatwoot events.
+    /// The neutral event id (`evt_4`, or the forged `evt_probe_3` of a probe); nil for Chatwoot events.
     public var eventId: String?
     /// Where it was sent.
     public var url: String
-    /// 1 for the first attempt, 2 for the first retry…
+    /// 1 for the first attempt, 2 for the first retry…; always 1 for a probe, which is never retried.
     public var attempt: Int
-    /// `delivered`, `retrying` (failed, will be retried) or `failed` (failed for good).
+    /// `delivered`, `retrying` (failed, will be retried) or `failed` (failed for good); for a probe,
+    /// `refused` (the receiver answered non-2xx, or did not answer) or `accepted` (it answered 2xx).
     public var outcome: String
     /// Why it failed when no HTTP status came back (timeout, connection refused).
     public var error: String?
+    /// Which forged delivery a probe was: `bad-signature` or `stale-timestamp`; nil for a real delivery.
+    public var probe: String?
 
     /// Creates an attempt record.
     public init(
         deliveryId: String, webhookId: String, event: String, eventId: String?, url: String, attempt: Int, outcome: String,
-        error: String?
+        error: String?, probe: String? = nil
     ) {
         self.deliveryId = deliveryId
         self.webhookId = webhookId
@@ -77,29 +82,30 @@ public struct JournalWebhookAttempt: Sendable, Hashable, Codable {
         self.attempt = attempt
         self.outcome = outcome
         self.error = error
+        self.probe = probe
     }
 }
 
 /// One line of a workspace's request journal: a request on either face (or the control API), a
-/// webhook delivery attempt, or an action of a scripted agent — when, what, how it ended, what changed.
+/// webhook delivery attempt or probe, or an action of a scripted agent — when, what, how it ended, what changed.
 public struct JournalEntry: Sendable, Hashable, Codable {
     /// Position in the workspace's journal, from 1; never reused, also after the oldest entries are dropped.
     public var seq: Int64
     /// When the request arrived (the attempt started).
     public var time: Date
-    /// Request, webhook attempt or persona action.
+    /// Request, webhook attempt, persona action or webhook probe.
     public var kind: JournalKind
-    /// The face: `neutral`, `chatwoot` or `control`; for a webhook, the face whose events it carries.
+    /// The face: `neutral`, `chatwoot` or `control`; for a webhook or probe, the face whose events it carries.
     public var face: JournalFace
     /// HTTP method (`POST` for webhook attempts).
     public var method: String
-    /// The request path without the query; for a webhook, the path of the receiver's URL.
+    /// The request path without the query; for a webhook or probe, the path of the receiver's URL.
     public var path: String
     /// The route template that answered (`/v1/conversations/:id/messages`); nil for an unknown route.
     public var route: String?
     /// The query string, if any.
     public var query: String?
-    /// The HTTP status answered (for a webhook: the receiver's status; nil when it did not answer).
+    /// The HTTP status answered (for a webhook or probe: the receiver's status; nil when it did not answer).
     public var status: Int?
     /// Wall time from the request's arrival to its answer, in milliseconds.
     public var durationMs: Double
@@ -116,7 +122,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var request: [String: JSONValue]
     /// Selected members of the answer: id, state, seq, outcome, team…
     public var response: [String: JSONValue]
-    /// The attempt, for a webhook entry.
+    /// The attempt, for a webhook or probe entry.
     public var webhook: JournalWebhookAttempt?
     /// One line for people: `POST /v1/conversations/cnv_1/messages → 201: message msg_4 (user, public, seq 2)`.
     public var summary: String

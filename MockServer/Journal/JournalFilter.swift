@@ -4,7 +4,7 @@ import Foundation
 public struct JournalFilter: Sendable {
     /// Only this face.
     public var face: JournalFace?
-    /// Only this kind (request, webhook, persona).
+    /// Only this kind (request, webhook, persona, probe).
     public var kind: JournalKind?
     /// Only this HTTP method (case-insensitive).
     public var method: String?

@@ -30,11 +30,25 @@ public struct WebhookRetryPolicy: Sendable {
     }
 }
 
+/// A forged delivery that a correct webhook receiver must refuse (`handoff mock --probe-webhooks`).
+enum WebhookProbe: String, CaseIterable, Sendable {
+    /// A fresh timestamp, signed with a wrong secret.
+    case badSignature = "bad-signature"
+    /// Signed with the real secret, but the timestamp is ``WebhookDispatcher/probeStaleness`` seconds old.
+    case staleTimestamp = "stale-timestamp"
+}
+
 /// Sends queued webhook deliveries, signed, and retries failures with backoff. Deliveries live
 /// in the store, so a restart picks up where the last run stopped.
+///
+/// With `probes` on, each subscription also gets two forged deliveries (``WebhookProbe``) right after
+/// its first real attempt about a conversation, once per process: never stored, never retried, journaled
+/// with kind `probe` so that `handoff verify` can judge whether the receiver refused them.
 final class WebhookDispatcher: Service {
     let store: SupportStore
     let policy: WebhookRetryPolicy
+    /// Whether subscriptions get forged probe deliveries.
+    let probes: Bool
     /// Its own client: a refused connection fails the attempt at once (the shared client would keep
     /// retrying the connection until the attempt's timeout), so a receiver that is down costs a
     /// retry slot, not a timeout, and a slow one still gets `policy.timeout` to answer.
@@ -42,9 +56,10 @@ final class WebhookDispatcher: Service {
     let faults: FaultInjector
     let logger: Logger
 
-    init(store: SupportStore, policy: WebhookRetryPolicy, faults: FaultInjector, logger: Logger) {
+    init(store: SupportStore, policy: WebhookRetryPolicy, faults: FaultInjector, logger: Logger, probes: Bool = false) {
         self.store = store
         self.policy = policy
+        self.probes = probes
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(2)
@@ -57,6 +72,14 @@ final class WebhookDispatcher: Service {
     private let inFlight = Mutex<Set<Int64>>([])
     /// Attempts in flight at most.
     private let maxInFlight = 64
+    /// Subscriptions (webhook row ids) already probed, or being probed, by this process.
+    private let probed = Mutex<Set<Int64>>([])
+    /// Real attempts whose subscription is due its probes; the dispatch loop starts them as child tasks.
+    private let dueProbes = Mutex<[DueDelivery]>([])
+    /// The last probe number handed out (`dlv_probe_<n>`).
+    private let probeNumber = Mutex<Int>(0)
+    /// How old the stale probe's timestamp is, in seconds: past any sensible tolerance (Chatwoot's and ours is 300).
+    static let probeStaleness = 600
 
     func run() async throws {
         do {
@@ -73,6 +96,15 @@ final class WebhookDispatcher: Service {
             await withDiscardingTaskGroup { [self] group in
                 while !Task.isCancelled {
                     let generation = store.signal.generation(EventSignal.anyWorkspace)
+                    // Probes run beside the real deliveries, never in their slots.
+                    let probesDue = dueProbes.withLock { due in
+                        let taken = due
+                        due.removeAll()
+                        return taken
+                    }
+                    for delivery in probesDue {
+                        group.addTask { [self] in await probe(after: delivery) }
+                    }
                     let now = Date().timeIntervalSince1970
                     let busy = inFlight.withLock { $0 }
                     let room = maxInFlight - busy.count
@@ -90,6 +122,11 @@ final class WebhookDispatcher: Service {
                         inFlight.withLock { _ = $0.insert(delivery.id) }
                         group.addTask { [self] in
                             await deliver(delivery)
+                            if probes, delivery.conversationId != nil,
+                                probed.withLock({ $0.insert(delivery.webhookId).inserted })
+                            {
+                                dueProbes.withLock { $0.append(delivery) }
+                            }
                             inFlight.withLock { _ = $0.remove(delivery.id) }
                             store.signal.fire(EventSignal.anyWorkspace)
                         }
@@ -116,33 +153,55 @@ final class WebhookDispatcher: Service {
         "00000000-0000-4000-8000-" + String(format: "%012llx", id)
     }
 
-    private func deliver(_ delivery: DueDelivery) async {
-        let body = delivery.body
-        let chatwoot = delivery.kind != "neutral"
-        let timestamp = String(Int(Date().timeIntervalSince1970))
+    /// `sha256=<hex of HMAC-SHA256(secret, "<timestamp>.<body>")>`, for either face.
+    static func signature(timestamp: String, body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
-            for: WebhookSignature.signedPayload(timestamp: timestamp, body: body),
-            using: SymmetricKey(
-                data: Data((store.has(delivery.kind == "neutral" ? .unsignedWebhooks : .cwUnsignedWebhooks) ? "" : delivery.secret).utf8)))
-        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-        var request = HTTPClientRequest(url: delivery.url)
+            for: WebhookSignature.signedPayload(timestamp: timestamp, body: body), using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The secret deliveries to this subscription are signed with (empty under an unsigned-webhooks defect).
+    private func signingSecret(_ delivery: DueDelivery) -> String {
+        store.has(delivery.kind == "neutral" ? .unsignedWebhooks : .cwUnsignedWebhooks) ? "" : delivery.secret
+    }
+
+    /// A signed POST with the headers of a delivery of `kind`: Chatwoot's for the Chatwoot kinds, ours for `neutral`.
+    private func request(
+        url: String, kind: String, deliveryId: String, event: String, timestamp: String, signature: String, body: [UInt8]
+    ) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: chatwoot ? "Chatwoot (HandoffKit mock)" : "HandoffKit-Mock")
-        if chatwoot {
-            request.headers.add(name: "X-Chatwoot-Delivery", value: Self.chatwootDeliveryId(delivery.id))
+        if kind != "neutral" {
+            request.headers.add(name: "User-Agent", value: "Chatwoot (HandoffKit mock)")
+            request.headers.add(name: "X-Chatwoot-Delivery", value: deliveryId)
             request.headers.add(name: "X-Chatwoot-Timestamp", value: timestamp)
             request.headers.add(name: "X-Chatwoot-Signature", value: signature)
         } else {
-            let deliveryId = EntityKind.delivery.id(delivery.id)
-            request.headers.add(
-                name: WebhookSignature.deliveryHeader,
-                value: store.has(.unstableDeliveryId) ? "\(deliveryId)-\(delivery.attempts + 1)" : deliveryId)
-            request.headers.add(name: WebhookSignature.eventHeader, value: delivery.eventName)
+            request.headers.add(name: "User-Agent", value: "HandoffKit-Mock")
+            request.headers.add(name: WebhookSignature.deliveryHeader, value: deliveryId)
+            request.headers.add(name: WebhookSignature.eventHeader, value: event)
             request.headers.add(name: WebhookSignature.timestampHeader, value: timestamp)
             request.headers.add(name: WebhookSignature.signatureHeader, value: signature)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
+        return request
+    }
+
+    private func deliver(_ delivery: DueDelivery) async {
+        let body = delivery.body
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let signature = Self.signature(timestamp: timestamp, body: body, secret: signingSecret(delivery))
+        let deliveryId: String
+        if delivery.kind != "neutral" {
+            deliveryId = Self.chatwootDeliveryId(delivery.id)
+        } else {
+            let id = EntityKind.delivery.id(delivery.id)
+            deliveryId = store.has(.unstableDeliveryId) ? "\(id)-\(delivery.attempts + 1)" : id
+        }
+        let request = request(
+            url: delivery.url, kind: delivery.kind, deliveryId: deliveryId, event: delivery.eventName, timestamp: timestamp,
+            signature: signature, body: body)
         var status: Int?
         var failure: String?
         let startedAt = Date()
@@ -200,6 +259,100 @@ final class WebhookDispatcher: Service {
                 eventId: delivery.eventId.map(EntityKind.event.id), url: delivery.url, attempt: attempt, outcome: outcome,
                 error: failure),
             summary: "webhook \(delivery.eventName) \(deliveryId) attempt \(attempt) to \(delivery.url) → \(answer): \(outcome)")
+        store.journal.append(entry, workspace: delivery.workspaceId)
+    }
+
+    // MARK: probes
+
+    /// A forged `conversation.resolved` built from a real delivery's body: for `neutral`, the event with
+    /// `type` `conversation.resolved`, id `eventId` and no `message`; for the Chatwoot kinds, the payload with
+    /// `event` `conversation_resolved` and `status` `resolved` where it has them. Nil when the body is no JSON object.
+    static func forgedBody(_ body: [UInt8], kind: String, eventId: String) -> [UInt8]? {
+        guard case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else { return nil }
+        if kind == "neutral" {
+            object["type"] = .string(EventType.conversationResolved.rawValue)
+            object["id"] = .string(eventId)
+            object.removeValue(forKey: "message")
+        } else {
+            if object["event"] != nil { object["event"] = .string("conversation_resolved") }
+            if object["status"] != nil { object["status"] = .string("resolved") }
+            if case .object(var conversation)? = object["conversation"], conversation["status"] != nil {
+                conversation["status"] = .string("resolved")
+                object["conversation"] = .object(conversation)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try? Array(encoder.encode(JSONValue.object(object)))
+    }
+
+    /// Sends the subscription of `delivery` its two probes, one after the other, to the same URL.
+    private func probe(after delivery: DueDelivery) async {
+        let first = probeNumber.withLock { number in
+            number += WebhookProbe.allCases.count
+            return number - WebhookProbe.allCases.count + 1
+        }
+        let eventId = "evt_probe_\(first)"
+        guard let body = Self.forgedBody(delivery.body, kind: delivery.kind, eventId: eventId) else {
+            logger.error("could not forge a webhook probe", metadata: ["delivery": "\(EntityKind.delivery.id(delivery.id))"])
+            return
+        }
+        for (offset, probe) in WebhookProbe.allCases.enumerated() {
+            await send(probe, number: first + offset, eventId: eventId, body: body, like: delivery)
+        }
+    }
+
+    /// Sends one probe and journals the receiver's answer.
+    private func send(_ probe: WebhookProbe, number: Int, eventId: String, body: [UInt8], like delivery: DueDelivery) async {
+        let now = Int(Date().timeIntervalSince1970)
+        let secret = signingSecret(delivery)
+        let timestamp: String
+        let signature: String
+        switch probe {
+        case .badSignature:
+            timestamp = String(now)
+            signature = Self.signature(timestamp: timestamp, body: body, secret: secret + "x")
+        case .staleTimestamp:
+            timestamp = String(now - Self.probeStaleness)
+            signature = Self.signature(timestamp: timestamp, body: body, secret: secret)
+        }
+        let neutral = delivery.kind == "neutral"
+        let event = EventType.conversationResolved.rawValue
+        let deliveryId = "dlv_probe_\(number)"
+        let request = request(
+            url: delivery.url, kind: delivery.kind,
+            deliveryId: neutral ? deliveryId : "00000000-0000-4000-9000-" + String(format: "%012llx", Int64(number)),
+            event: event, timestamp: timestamp, signature: signature, body: body)
+        var status: Int?
+        var failure: String?
+        let startedAt = Date()
+        let started = ContinuousClock.now
+        do {
+            let response = try await client.execute(request, timeout: .seconds(policy.timeout))
+            status = Int(response.status.code)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            failure = String(describing: error)
+        }
+        let elapsed = ContinuousClock.now - started
+        let accepted = status.map { (200..<300).contains($0) } ?? false
+        let outcome = accepted ? "accepted" : "refused"
+        if accepted {
+            logger.notice(
+                "webhook receiver accepted a forged probe",
+                metadata: ["probe": "\(probe.rawValue)", "url": "\(delivery.url)", "status": "\(status ?? 0)"])
+        }
+        let url = URL(string: delivery.url)
+        let answer = status.map { "HTTP \($0)" } ?? "no answer"
+        let entry = JournalEntry(
+            time: startedAt, kind: .probe, face: neutral ? .neutral : .chatwoot, method: "POST",
+            path: url?.path.isEmpty == false ? url!.path : "/", status: status, durationMs: JournalMiddleware.milliseconds(elapsed),
+            conversationId: delivery.conversationId.map(EntityKind.conversation.id), error: failure,
+            webhook: JournalWebhookAttempt(
+                deliveryId: deliveryId, webhookId: EntityKind.webhook.id(delivery.webhookId), event: event,
+                eventId: neutral ? eventId : nil, url: delivery.url, attempt: 1, outcome: outcome, error: failure,
+                probe: probe.rawValue),
+            summary: "probe \(probe.rawValue) \(event) \(deliveryId) to \(delivery.url) → \(answer): \(outcome)")
         store.journal.append(entry, workspace: delivery.workspaceId)
     }
 }

@@ -39,6 +39,13 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(help: "Allow webhook URLs on hosts other than loopback.")
     var allowRemoteWebhooks = false
 
+    @Flag(
+        help: """
+            Send each webhook subscription two forged deliveries (a wrong signature, a stale timestamp) that a \
+            receiver must refuse; handoff verify judges the answers.
+            """)
+    var probeWebhooks = false
+
     @Option(help: "Requests per second allowed per bearer token; past it, 429 rate_limited with Retry-After. Default: no limit.")
     var rateLimit: Int?
 
@@ -116,7 +123,8 @@ struct MockCommand: AsyncParsableCommand {
         let app = buildApplication(
             config: .init(
                 host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit,
-                personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed)),
+                personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed),
+                probeWebhooks: probeWebhooks),
             store: store,
             logger: logger
         ) { port in
