@@ -10,9 +10,10 @@ import Synchronization
 /// hears of success before the transaction that holds its write has committed; if the commit fails,
 /// every write in it fails. Waiting callers suspend; they do not hold a thread of the cooperative pool.
 final class GroupCommit: Sendable {
-    /// One queued write: `run` does it inside the shared transaction, `finish` answers its caller.
+    /// One queued write: `run` does it inside the shared transaction (and returns its own error, if any),
+    /// `finish` answers its caller.
     private struct Job: Sendable {
-        let run: @Sendable (Database) -> Void
+        let run: @Sendable (Database) -> (any Error)?
         let finish: @Sendable ((any Error)?) -> Void
     }
 
@@ -42,12 +43,15 @@ final class GroupCommit: Sendable {
                             return .commit
                         }
                         outcome.withLock { $0 = value.map { .success($0) } }
+                        return nil
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
+                        return error
                     }
                 },
                 finish: { commitError in
                     if let commitError {
+                        // The whole transaction failed: its cause, not the aborted commit, is the answer.
                         continuation.resume(throwing: commitError)
                     } else if let result = outcome.withLock({ $0 }) {
                         continuation.resume(with: result)
@@ -75,13 +79,19 @@ final class GroupCommit: Sendable {
                 return jobs
             }
             if jobs.isEmpty { return }
+            let failures = Mutex<[any Error]>([])
             do {
                 try writer.write { db in
-                    for job in jobs { job.run(db) }
+                    for job in jobs {
+                        if let error = job.run(db) { failures.withLock { $0.append(error) } }
+                    }
                 }
                 for job in jobs { job.finish(nil) }
             } catch {
-                for job in jobs { job.finish(error) }
+                // A full disk aborts the whole transaction (SQLite rolls it back), so the commit fails with
+                // SQLITE_ABORT: answer every write with the cause instead.
+                let cause = failures.withLock { $0 }.first { ($0 as? DatabaseError)?.resultCode == .SQLITE_FULL } ?? error
+                for job in jobs { job.finish(cause) }
             }
         }
     }

@@ -56,7 +56,7 @@ struct ChatwootFaceTests {
                 let (posted, _) = try await chatwoot.call(.POST, path + "/messages", #"{"content":"hi again","message_type":"incoming"}"#)
                 #expect(posted == 422, "\(token) message")
             }
-            let after = try await server.support.conversation(conversation.id)
+            let after = try await server.support.conversation(id: conversation.id)
             #expect(after.state == .closed)
         }
     }

@@ -33,9 +33,10 @@ struct DiskFullTests {
             #expect(answer.status == 507, "\(answer.responseBody)")
             #expect(json(answer)["code"] as? String == "disk_full")
             let chatwoot = HTTPTransport(baseURL: server.url + "/api/v1/accounts/1", token: nil)
+            let large = String(repeating: "y", count: 100_000)
             let contact = try await chatwoot.send(
-                .POST, "/contacts", body: Array(#"{"inbox_id":1,"name":"Ada","identifier":"full-cw"}"#.utf8),
-                headers: [("api_access_token", "dev-token")])
+                .POST, "/conversations/\(conversation.number)/messages",
+                body: Array(#"{"content":"\#(large)","message_type":"outgoing"}"#.utf8), headers: [("api_access_token", "dev-token")])
             #expect(
                 contact.status == 507 && (json(contact)["error"] as? String)?.contains("disk is full") == true, "\(contact.responseBody)")
 

@@ -74,7 +74,7 @@ struct JournalTests {
         }
     }
 
-    @Test("filters: face, method, path glob and regex, status class, since, conversation")
+    @Test("filters: face, method, path glob (a regular expression is refused), status class, since, conversation")
     func filters() async throws {
         try await withServer { server in
             let (_, conversation) = try await server.conversation("filters")
@@ -84,7 +84,9 @@ struct JournalTests {
             _ = try await server.http().send(.GET, "/v1/conversations/cnv_999999")
             let all = try await Self.entries(server)
             #expect(try await Self.entries(server, "face=neutral&method=post&path=/v1/conversations/*/messages").entries.count == 3)
-            #expect(try await Self.entries(server, "path=%5E/v1/conversations/cnv_%5B0-9%5D%2B/messages$").entries.count == 3)
+            #expect(try await Self.entries(server, "path=/v1/conversations/cnv_?/messages").entries.count == 3)
+            let regex = try await server.http().send(.GET, "/mock/v1/journal?path=%5E/v1/conversations/cnv_%5B0-9%5D%2B/messages$")
+            #expect(regex.status == 400 && json(regex)["code"] as? String == "invalid_parameter")
             #expect(try await Self.entries(server, "path=/v1/**").entries.count == all.entries.count)
             #expect(try await Self.entries(server, "status=4xx").entries.count == 1)
             #expect(try await Self.entries(server, "status=404").entries.first?["error"] as? String == "not_found")
@@ -247,14 +249,22 @@ struct JournalTests {
             let transport = HTTPTransport(baseURL: server.url, token: "dev-token")
             _ = try await transport.send(.GET, "/v1/users/" + String(repeating: "a", count: 30) + "!")
             for _ in 0..<500 { _ = try await transport.send(.GET, "/v1/users/" + String(repeating: "a", count: 200) + "!") }
+            let probe = HTTPTransport(baseURL: server.url, token: nil)
+            _ = try await probe.send(.GET, "/health")  // a warm connection: the probe measures the server, not a handshake
             let star = #"{"path":"/v1/users/"# + String(repeating: "**a", count: 60) + #"**b","count":1}"#
             async let first = Self.verify(server, star)
             async let second = transport.send(.GET, "/mock/v1/journal?path=" + "/v1/users/" + String(repeating: "**a", count: 60) + "**b")
+            // While both run, /health keeps answering: every probe within a second, the quickest within 100 ms
+            // (a debug build on a loaded two-core machine; a frozen server takes minutes).
             let clock = ContinuousClock()
-            let started = clock.now
-            let health = try await HTTPTransport(baseURL: server.url, token: nil).send(.GET, "/health")
-            #expect(health.status == 200)
-            #expect(clock.now - started < .milliseconds(100), "\(clock.now - started)")
+            var times: [Duration] = []
+            for _ in 0..<3 {
+                let started = clock.now
+                let health = try await probe.send(.GET, "/health")
+                times.append(clock.now - started)
+                #expect(health.status == 200)
+            }
+            #expect(times.allSatisfy { $0 < .seconds(1) } && times.min()! < .milliseconds(100), "\(times)")
             let (verified, listed) = try await (first, second)
             #expect(verified.status == 200 && verified.body["matched"] as? Int == 0)
             #expect(listed.status == 200)

@@ -58,8 +58,12 @@ struct SecretsTests {
         #expect(!SupportStore.constantTimeEquals(digest, String(digest.dropLast())))
         let first = Workspace(id: 1, name: "default")
         let second = Workspace(id: 2, name: "other")
-        let known = [(hash: digest, workspace: first), (hash: SupportStore.hash(token: "other"), workspace: second)]
-        #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "other"), in: known) == second)
+        let known = [
+            (hash: digest, credentials: Credentials(workspace: first, principal: .user(id: 0, role: "administrator"), role: .admin)),
+            (hash: SupportStore.hash(token: "other"), credentials: Credentials(workspace: second, principal: .bot(id: 1), role: .bot)),
+        ]
+        #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "other"), in: known)?.workspace == second)
+        #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "other"), in: known)?.role == .bot)
         #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "nope"), in: known) == nil)
         // Through the store: a known token finds its workspace, twice (the second time from the cache).
         let store = try SupportStore(path: nil)
