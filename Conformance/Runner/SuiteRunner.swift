@@ -83,8 +83,9 @@ public struct SuiteRunner: Sendable {
         await environment.sink?.stop()
         for testCase in selected {
             if let glob = options.waiver(testCase.id) {
-                results[testCase.id] = CaseResult(
-                    testCase: testCase, outcome: .waived(reason: "waived with --skip \(glob)"), duration: .zero)
+                let result = CaseResult(testCase: testCase, outcome: .waived(reason: "waived with --skip \(glob)"), duration: .zero)
+                results[testCase.id] = result
+                progress(result)
             }
         }
         return RunSummary(

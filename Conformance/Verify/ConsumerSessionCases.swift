@@ -162,7 +162,8 @@ extension ConsumerCatalogue {
                 continue
             }
             let realEnd = conversation.resolved?.seq ?? Int.max
-            if let close = conversation.closes.first(where: { $0.seq > probe.seq && $0.seq < realEnd }) {
+            // By time, not seq: a receiver that closes inside its handler closes before its answer is journaled.
+            if let close = conversation.closes.first(where: { $0.time >= probe.time && $0.seq < realEnd }) {
                 throw fail(
                     "\(id): the connector closed the conversation at journal #\(close.seq) after the forged "
                         + "'\(probe.webhook?.event ?? "conversation.resolved")' probe at #\(probe.seq), before any agent "

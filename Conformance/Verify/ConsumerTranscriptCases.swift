@@ -96,7 +96,7 @@ extension ConsumerCatalogue {
                     let hint: String
                     if later.key == nil {
                         hint =
-                            adjacent
+                            between.isEmpty
                             ? "a retry without clientMessageId (or Idempotency-Key) stored the message twice"
                             : "it was sent again \(between.count) message(s) later without a key, so the mock stored it twice"
                     } else if later.key == earlier.key {

@@ -55,7 +55,7 @@ struct CatalogueTests {
         return logger
     }()
 
-    @Test("on Chatwoot, feed and neutral-HTTP cases are skipped with a reason, never failed, without a request")
+    @Test("on Chatwoot, feed and neutral-HTTP cases are not applicable, with a reason, never failed, without a request")
     func skipsWhatChatwootLacks() async throws {
         let binding = ChatwootBinding(
             account: ChatwootAccount(baseURL: "http://127.0.0.1:9", accountId: 1, inboxId: 1, userToken: "t"),
@@ -65,16 +65,16 @@ struct CatalogueTests {
         ).run(Catalogue.cases(for: binding))
         #expect(summary.results.count == 5)
         for result in summary.results {
-            guard case .skipped(let reason) = result.outcome else {
-                Issue.record("\(result.testCase.id) was \(result.outcome.label), want SKIP")
+            guard case .notApplicable(let reason) = result.outcome else {
+                Issue.record("\(result.testCase.id) was \(result.outcome.label), want N/A")
                 continue
             }
             #expect(reason.contains("the chatwoot binding has none"), "\(result.testCase.id): \(reason)")
         }
-        #expect(summary.closingLine == "0 passed, 0 failed, 5 skipped")
+        #expect(summary.closingLine == "INCOMPLETE: 0 passed, 0 failed, 0 not run, 5 not applicable")
     }
 
-    @Test("with the neutral binding the CW cases are skipped: it has no Chatwoot API")
+    @Test("with the neutral binding the CW cases are not applicable: it has no Chatwoot API")
     func neutralSkipsChatwoot() async throws {
         let binding = NeutralBinding(target: "http://127.0.0.1:9", token: "t", useMockDesk: false)
         let summary = try await SuiteRunner(binding: binding, options: .init(only: ["CW-*"]), logger: Self.quiet)
@@ -82,7 +82,7 @@ struct CatalogueTests {
         #expect(summary.results.count == Catalogue.chatwoot.count)
         #expect(
             summary.results.allSatisfy {
-                if case .skipped(let reason) = $0.outcome { reason.contains("Chatwoot's Application API") } else { false }
+                if case .notApplicable(let reason) = $0.outcome { reason.contains("Chatwoot's Application API") } else { false }
             })
     }
 }

@@ -34,7 +34,7 @@ private func runHandoffBlocking(_ arguments: [String]) throws -> (status: Int32,
 
 @Suite("handoff conform and handoff demo as commands")
 struct CommandLineTests {
-    @Test("conform prints a line per case and closes with 'N passed, N failed, N skipped'; exit 0 when it conforms")
+    @Test("conform prints a line per case and closes with 'CONFORMS: N passed, N failed, N not run'; exit 0")
     func conformsExitZero() async throws {
         try await withMock { mock in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString)").path
@@ -44,7 +44,7 @@ struct CommandLineTests {
             ])
             #expect(status == 0)
             let lines = output.split(separator: "\n").map(String.init)
-            #expect(lines.last == "15 passed, 0 failed, 0 skipped")
+            #expect(lines.last == "CONFORMS: 15 passed, 0 failed, 0 not run")
             #expect(lines.filter { $0.hasPrefix("PASS ") }.count == 15)
             for file in ["j.xml", "r.md", "r.json"] {
                 #expect(FileManager.default.fileExists(atPath: "\(folder)/\(file)"), "\(file)")
@@ -58,7 +58,7 @@ struct CommandLineTests {
             let report = FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString).md").path
             let (status, output) = try await runHandoff(["conform", "--target", mock.url, "--only", "XFER-006", "--report", report])
             #expect(status == 1)
-            #expect(output.hasSuffix("0 passed, 1 failed, 0 skipped\n"))
+            #expect(output.hasSuffix("FAILS: 0 passed, 1 failed, 0 not run\n"))
             let certificate = try String(contentsOfFile: report, encoding: .utf8)
             #expect(certificate.contains("silent success"))
             #expect(certificate.contains("/transfer"))
@@ -90,9 +90,40 @@ struct CommandLineTests {
             "conform", "--binding", "chatwoot", "--target", "http://127.0.0.1:9", "--account-id", "1", "--inbox-id", "1",
             "--token", "admin", "--only", "EVT-00*",
         ])
-        #expect(status == 0)
+        // Nothing that applies ran: the feed cases are not applicable to Chatwoot, so the run certifies nothing.
+        #expect(status == 3)
         #expect(output.contains("expected failures: the shipped list of Chatwoot's by-design gaps"))
-        #expect(output.hasSuffix("0 passed, 0 failed, 9 skipped\n"))
+        #expect(output.hasSuffix("INCOMPLETE: 0 passed, 0 failed, 0 not run, 9 not applicable\n"))
+    }
+
+    @Test("conform --skip waives a case: listed as waived, the run still conforms; a MUST case that cannot run is INCOMPLETE, exit 3")
+    func waivedAndIncomplete() async throws {
+        try await withMock { mock in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString)").path
+            let waived = try await runHandoff([
+                "conform", "--target", mock.url, "--only", "XFER-001", "--only", "XFER-002", "--skip", "XFER-002", "--junit",
+                "\(folder)/j.xml",
+                "--report", "\(folder)/r.md", "--json", "\(folder)/r.json",
+            ])
+            #expect(waived.status == 0, "\(waived.output)")
+            #expect(waived.output.contains("WAIVED XFER-002"))
+            #expect(waived.output.hasSuffix("CONFORMS: 1 passed, 0 failed, 0 not run, 1 waived\n"))
+            #expect(
+                try String(contentsOfFile: "\(folder)/r.md", encoding: .utf8).contains(
+                    "| XFER-002 | WAIVED | waived with --skip XFER-002 |"))
+            #expect(try String(contentsOfFile: "\(folder)/j.xml", encoding: .utf8).contains("waived: waived with --skip XFER-002"))
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/r.json"))) as? [String: Any]
+            #expect(json?["verdict"] as? String == "CONFORMS" && json?["waived"] as? Int == 1)
+
+            let incomplete = try await runHandoff([
+                "conform", "--target", mock.url, "--only", "XFER-006", "--agent-desk", "none", "--junit", "\(folder)/i.xml",
+            ])
+            #expect(incomplete.status == 3, "\(incomplete.output)")
+            #expect(incomplete.output.contains("INCOMPLETE: no MUST case failed, but these did not run"))
+            #expect(incomplete.output.hasSuffix("INCOMPLETE: 0 passed, 0 failed, 1 not run\n"))
+            let junit = try String(contentsOfFile: "\(folder)/i.xml", encoding: .utf8)
+            #expect(junit.contains(#"<testcase classname="conformance.verdict" name="INCOMPLETE""#) && junit.contains("<failure"))
+        }
     }
 
     @Test("the demo certifies the mock and plays one handoff back to the bot")

@@ -6,13 +6,14 @@ import Logging
 import MockServer
 import Testing
 
-/// A clean mock on a free port for one test.
-func withMock(defects: Set<Defect> = [], _ body: (RunningMock) async throws -> Void) async throws {
+/// A clean mock on a free port for one test; `probes` sends each webhook subscription the forged
+/// deliveries of `handoff mock --probe-webhooks`.
+func withMock(defects: Set<Defect> = [], probes: Bool = false, _ body: (RunningMock) async throws -> Void) async throws {
     let store = try SupportStore(path: nil, defects: defects)
     try store.apply(.defaultSeed)
-    let mock = try await RunningMock.start(
-        config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5)), store: store,
-        logger: quietLogger)
+    var config = MockConfiguration(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5))
+    config.probeWebhooks = probes
+    let mock = try await RunningMock.start(config: config, store: store, logger: quietLogger)
     do {
         try await body(mock)
     } catch {
@@ -50,11 +51,11 @@ struct SuiteAgainstMockTests {
             let failed = summary.results.filter { $0.outcome.label != "PASS" }.map { "\($0.testCase.id): \(ConsoleReport.line($0))" }
             #expect(failed.isEmpty, "\(failed)")
             #expect(summary.conforms)
-            #expect(summary.closingLine == "\(Catalogue.all.count) passed, 0 failed, 0 skipped")
+            #expect(summary.closingLine == "CONFORMS: \(Catalogue.all.count) passed, 0 failed, 0 not run")
         }
     }
 
-    @Test("without an agent side, agent cases are skipped with a reason, never passed")
+    @Test("without an agent side, agent cases do not run (with a reason, never passed) and the run is INCOMPLETE")
     func skipsWithoutDesk() async throws {
         try await withMock { mock in
             let binding = NeutralBinding(target: mock.url, token: "dev-token", useMockDesk: false)
@@ -68,6 +69,8 @@ struct SuiteAgainstMockTests {
                     Issue.record("\(result.testCase.id) was \(result.outcome.label), want SKIP")
                 }
             }
+            #expect(summary.verdict == .incomplete && !summary.conforms)
+            #expect(summary.verdict.exitCode == 3)
         }
     }
 
@@ -92,7 +95,7 @@ struct SuiteAgainstMockTests {
             let summary = try await SuiteRunner(binding: binding, options: .init(only: ["XFER-009"]), logger: quietLogger)
                 .run(Catalogue.all)
             #expect(!summary.conforms)
-            #expect(summary.closingLine == "0 passed, 1 failed, 0 skipped")
+            #expect(summary.closingLine == "FAILS: 0 passed, 1 failed, 0 not run")
             guard case .failed(let message, let exchanges) = summary.results.first?.outcome else {
                 Issue.record("XFER-009 did not fail")
                 return
@@ -100,7 +103,7 @@ struct SuiteAgainstMockTests {
             #expect(message.contains("succeeded"))
             #expect(exchanges.contains { $0.method == "POST" && $0.path.hasSuffix("/messages") && $0.status == 201 })
             let markdown = MarkdownReport.render(summary)
-            #expect(markdown.contains("DOES NOT CONFORM"))
+            #expect(markdown.contains("**FAILS**"))
             #expect(markdown.contains("### XFER-009"))
             #expect(markdown.contains("I'm still here"))
             let junit = JUnitReport.render(summary)
@@ -115,8 +118,9 @@ struct SuiteAgainstMockTests {
     @Test("globs select cases; expected-failure files parse and reject lines without a reason")
     func options() throws {
         let options = SuiteOptions(only: ["XFER-*", "usr-00?"], skip: ["XFER-01*"])
-        #expect(options.selects("XFER-004"))
-        #expect(!options.selects("XFER-012"))
+        #expect(options.selects("XFER-004") && options.waiver("XFER-004") == nil)
+        #expect(
+            options.selects("XFER-012") && options.waiver("XFER-012") == "XFER-01*", "a skipped case is selected, to be listed as waived")
         #expect(options.selects("USR-002"))
         #expect(!options.selects("USR-0021"))
         #expect(!options.selects("EVT-001"))

@@ -198,7 +198,7 @@ struct JournalController {
 
     static func kind(_ text: String, parameter: Bool) throws -> JournalKind {
         guard let kind = JournalKind(rawValue: text) else {
-            let reason = "must be request, webhook or persona"
+            let reason = "must be request, webhook, probe or persona"
             throw parameter ? APIError.badParameter("kind", reason) : APIError.invalidField("kind", reason)
         }
         return kind
