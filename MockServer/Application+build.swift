@@ -31,6 +31,8 @@ func buildRouter(
     let router = Router(context: MockRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to the routes added after it, so it goes first; it reads the route
     // table only when a request arrives, by which time every route is recorded.
+    // Outermost: a request that names this mock under a foreign host name (DNS rebinding) is not for it.
+    router.middlewares.add(HostCheckMiddleware(listenHost: config.host, extra: config.allowedHosts))
     router.middlewares.add(JournalMiddleware(store: store))
     let diskFull = DiskFullReport(path: store.path)
     router.middlewares.add(ProblemMiddleware(routes: routes, defects: store.defects, diskFull: diskFull))

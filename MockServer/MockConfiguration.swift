@@ -20,13 +20,18 @@ public struct MockConfiguration: Sendable {
     /// Whether each webhook subscription also gets two forged deliveries (a wrong signature, a stale
     /// timestamp) that its receiver must refuse, journaled with kind `probe` (`--probe-webhooks`). Default false.
     public var probeWebhooks: Bool
+    /// Host names accepted in `Host` besides `localhost`, IP addresses and the address bound (`--allowed-host`);
+    /// any other name is answered 421, against DNS rebinding. Default none.
+    public var allowedHosts: [String] = []
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
         webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init(),
-        rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock(), probeWebhooks: Bool = false
+        rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock(), probeWebhooks: Bool = false,
+        allowedHosts: [String] = []
     ) {
+        self.allowedHosts = allowedHosts
         self.faults = faults
         self.personaClock = personaClock
         self.chatwootCapturePath = chatwootCapturePath

@@ -46,6 +46,11 @@ struct MockCommand: AsyncParsableCommand {
             """)
     var probeWebhooks = false
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: "A host name to accept in the Host header besides localhost and IP addresses (repeatable); others get 421.")
+    var allowedHosts: [String] = []
+
     @Option(help: "Requests per second allowed per bearer token; past it, 429 rate_limited with Retry-After. Default: no limit.")
     var rateLimit: Int?
 
@@ -124,7 +129,7 @@ struct MockCommand: AsyncParsableCommand {
             config: .init(
                 host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit,
                 personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed),
-                probeWebhooks: probeWebhooks),
+                probeWebhooks: probeWebhooks, allowedHosts: allowedHosts),
             store: store,
             logger: logger
         ) { port in

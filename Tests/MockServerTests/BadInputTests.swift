@@ -131,3 +131,28 @@ struct BadFramingTests {
         }
     }
 }
+
+/// DNS rebinding: a page whose host name resolves to 127.0.0.1 must not drive the mock from a browser.
+@Suite("Host check")
+struct HostCheckTests {
+    @Test("a foreign host name is 421 host_not_allowed and reaches no route; loopback names and IP addresses pass")
+    func hostNames() async throws {
+        try await withServer { server in
+            let port = try #require(URL(string: server.url)?.port)
+            func ask(_ host: String) async throws -> String {
+                try await rawHTTP(
+                    port: port,
+                    "POST /mock/v1/reset HTTP/1.1\r\nHost: \(host)\r\nAuthorization: Bearer dev-token\r\nConnection: close\r\n\r\n")
+            }
+            let (_, conversation) = try await server.conversation("rebinding")
+            let foreign = try await ask("attacker.example:\(port)")
+            #expect(foreign.hasPrefix("HTTP/1.1 421"), "\(foreign.prefix(120))")
+            #expect(foreign.contains(#""code":"host_not_allowed""#))
+            #expect(try await server.support.conversation(id: conversation.id).id == conversation.id, "the refused reset did nothing")
+            for host in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"] {
+                let answer = try await ask(host)
+                #expect(answer.hasPrefix("HTTP/1.1 2"), "\(host): \(answer.prefix(120))")
+            }
+        }
+    }
+}
