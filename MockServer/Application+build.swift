@@ -18,7 +18,8 @@ public func buildApplication(
         logger: logger)
     app.addServices(
         WebhookDispatcher(
-            store: store, policy: config.webhookRetry, faults: faults, logger: logger, probes: config.probeWebhooks))
+            store: store, policy: config.webhookRetry, faults: faults, logger: logger, probes: config.probeWebhooks,
+            allowRemote: config.allowRemoteWebhooks))
     app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
     return app
 }

@@ -56,11 +56,21 @@ final class WebhookDispatcher: Service {
     let faults: FaultInjector
     let logger: Logger
 
-    init(store: SupportStore, policy: WebhookRetryPolicy, faults: FaultInjector, logger: Logger, probes: Bool = false) {
+    /// `--allow-remote-webhooks`: otherwise every attempt checks again that its URL resolves to loopback.
+    let allowRemote: Bool
+
+    init(
+        store: SupportStore, policy: WebhookRetryPolicy, faults: FaultInjector, logger: Logger, probes: Bool = false,
+        allowRemote: Bool = false
+    ) {
         self.store = store
         self.policy = policy
         self.probes = probes
+        self.allowRemote = allowRemote
         var configuration = HTTPClient.Configuration()
+        // A redirect is the receiver's answer, never an instruction: a 3xx is a failed attempt, retried like any
+        // other, and the Location is never requested (it could name any host, and a 307 would re-send the body).
+        configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(2)
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -208,6 +218,8 @@ final class WebhookDispatcher: Service {
         let started = ContinuousClock.now
         if faults.failWebhook(delivery.workspaceId) {
             failure = "injected fault: delivery not sent"
+        } else if let refusal = DeliveryAddressCheck.refusal(delivery.url, allowRemote: allowRemote) {
+            failure = refusal
         } else {
             do {
                 let response = try await client.execute(request, timeout: .seconds(policy.timeout))
@@ -327,12 +339,16 @@ final class WebhookDispatcher: Service {
         var failure: String?
         let startedAt = Date()
         let started = ContinuousClock.now
-        do {
-            let response = try await client.execute(request, timeout: .seconds(policy.timeout))
-            status = Int(response.status.code)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-        } catch {
-            failure = String(describing: error)
+        if let refusal = DeliveryAddressCheck.refusal(delivery.url, allowRemote: allowRemote) {
+            failure = refusal
+        } else {
+            do {
+                let response = try await client.execute(request, timeout: .seconds(policy.timeout))
+                status = Int(response.status.code)
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+            } catch {
+                failure = String(describing: error)
+            }
         }
         let elapsed = ContinuousClock.now - started
         let accepted = status.map { (200..<300).contains($0) } ?? false

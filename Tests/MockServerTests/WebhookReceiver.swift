@@ -34,8 +34,8 @@ final class WebhookReceiver: Sendable {
         self.task = task
     }
 
-    /// Starts a receiver on `port` (0: a free one).
-    static func start(failFirst: Int = 0, port: Int = 0) async throws -> WebhookReceiver {
+    /// Starts a receiver on `port` (0: a free one); with `redirectTo`, it answers every delivery 307 to that URL.
+    static func start(failFirst: Int = 0, port: Int = 0, redirectTo: String? = nil) async throws -> WebhookReceiver {
         let log = Log(failFirst: failFirst)
         let router = Router()
         router.post("hook") { request, _ -> Response in
@@ -44,6 +44,7 @@ final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let status = await log.record(headers: headers, body: Array(buffer: body))
+            if let redirectTo { return Response(status: .temporaryRedirect, headers: [.location: redirectTo]) }
             return Response(status: .init(code: status))
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -2,9 +2,10 @@ import Crypto
 import Foundation
 import HandoffClient
 import HandoffContract
-import MockServer
 import NIOHTTP1
 import Testing
+
+@testable import MockServer
 
 @Suite("Webhooks over HTTP")
 struct WebhookTests {
@@ -188,4 +189,39 @@ extension JSONDecoder {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+}
+
+/// Deliveries stay where they were sent.
+@Suite("Webhook redirects")
+struct WebhookRedirectTests {
+    @Test("a receiver that answers 307 gets a failed, retried attempt with its status; the Location is never requested")
+    func redirectsAreNotFollowed() async throws {
+        try await withServer { server in
+            let target = try await WebhookReceiver.start()
+            let redirecting = try await WebhookReceiver.start(redirectTo: target.url)
+            let _: [String: String] = try await server.http().call(
+                .POST, "/v1/webhooks", body: ["url": redirecting.url, "secret": "s3cret"])
+            let (_, conversation) = try await server.conversation("redirect")
+            _ = try await server.support.post(.init(author: .user, text: "help", clientMessageId: "r-1"), to: conversation.id)
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            let attempts = await redirecting.waitFor(2)
+            #expect(attempts.count >= 2, "the 307 is a failure, retried")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await target.waitFor(1, seconds: 0.5).isEmpty, "the Location was requested")
+            let journal = try await server.http().send(.GET, "/mock/v1/journal?kind=webhook")
+            #expect(journal.responseBody.contains(#""status":307"#) && journal.responseBody.contains(#""outcome":"retrying""#))
+            await redirecting.stop()
+            await target.stop()
+        }
+    }
+
+    @Test("the loopback rule holds at delivery time: a stored URL on another host is refused, not called")
+    func addressCheckedAtDelivery() {
+        #expect(DeliveryAddressCheck.refusal("http://127.0.0.1:9/x", allowRemote: false) == nil)
+        #expect(DeliveryAddressCheck.refusal("http://localhost:9/x", allowRemote: false) == nil)
+        #expect(DeliveryAddressCheck.refusal("http://169.254.169.254/latest", allowRemote: false)?.contains("not loopback") == true)
+        #expect(DeliveryAddressCheck.refusal("http://10.1.2.3/x", allowRemote: false)?.contains("not loopback") == true)
+        #expect(DeliveryAddressCheck.refusal("http://10.1.2.3/x", allowRemote: true) == nil)
+    }
 }
