@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The connector of handoff_connector.py with OpenCUI's close bug, to show what `handoff verify` says about it.
 
-The one difference is `Connector.end_session`: when the agent resolves and the bot takes the user back,
+It is `handoff_connector.py --defect close-bug`: when the agent resolves and the bot takes the user back,
 this connector ends the session only on its own side and never closes (or resolves) the conversation on
 the support side — what OpenCUI's Chatwoot connector does. Everything else is the good connector, so the
 run itself looks fine: the user is served, the next contact gets a new conversation. `handoff verify`
@@ -16,13 +16,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import handoff_connector  # noqa: E402  (the good connector, beside this file)
 
-
-def end_session_without_close(self, conversation):
-    """The bot takes the user back — BUG: the session ends here only; the support side is never told."""
-    handoff_connector.say(f"session ended (bot side only; {conversation['id']} is left as it is on the support side)")
-
-
-handoff_connector.Connector.end_session = end_session_without_close
-
 if __name__ == "__main__":
+    sys.argv[1:1] = ["--defect", "close-bug"]  # the one difference (an explicit --defect later wins)
     handoff_connector.run()
