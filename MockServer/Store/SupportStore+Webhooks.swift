@@ -86,20 +86,26 @@ extension SupportStore {
     }
 
     /// Deliveries due at `now`, oldest first, and the time the next one is due, if any.
-    func dueDeliveries(now: Double, limit: Int) throws -> (due: [DueDelivery], nextDueAt: Double?) {
+    func dueDeliveries(now: Double, limit: Int, perWorkspace: Int) throws -> (due: [DueDelivery], nextDueAt: Double?) {
         try db.read { db in
+            // At most `perWorkspace` of each workspace, oldest first, the workspaces taking turns: one workspace's
+            // backlog never hides another's first delivery.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, d.webhook_id,
-                        d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
-                        w.kind, e.*
-                    FROM deliveries d
-                    JOIN webhooks w ON w.id = d.webhook_id
-                    LEFT JOIN events e ON e.id = d.event_id
-                    WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-                    ORDER BY d.next_attempt_at, d.id LIMIT ?
-                    """, arguments: [now, limit])
+                    SELECT * FROM (
+                        SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, d.webhook_id,
+                            d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
+                            w.kind, d.next_attempt_at AS due_at,
+                            ROW_NUMBER() OVER (PARTITION BY w.workspace_id ORDER BY d.next_attempt_at, d.id) AS turn,
+                            e.*
+                        FROM deliveries d
+                        JOIN webhooks w ON w.id = d.webhook_id
+                        LEFT JOIN events e ON e.id = d.event_id
+                        WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+                    ) WHERE turn <= ?
+                    ORDER BY turn, due_at, delivery_id LIMIT ?
+                    """, arguments: [now, perWorkspace, limit])
             let due = rows.compactMap { row -> DueDelivery? in
                 let kind: String = row["kind"]
                 if let raw: String = row["raw_payload"] {

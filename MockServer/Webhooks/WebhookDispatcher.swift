@@ -79,7 +79,11 @@ final class WebhookDispatcher: Service {
     }
 
     /// Deliveries being sent now; a slow receiver holds only its own, never the others.
-    private let inFlight = Mutex<Set<Int64>>([])
+    private let inFlight = Mutex<[Int64: (workspace: Int64, url: String)]>([:])
+    /// Attempts in flight at most for one workspace, and for one receiver URL: a workspace whose receivers
+    /// hang (each holds its slot for the attempt's timeout) delays only itself, never another workspace.
+    private let maxPerWorkspace = 16
+    private let maxPerTarget = 4
     /// Attempts in flight at most.
     private let maxInFlight = 64
     /// Subscriptions (webhook row ids) already probed, or being probed, by this process.
@@ -119,8 +123,8 @@ final class WebhookDispatcher: Service {
                     let busy = inFlight.withLock { $0 }
                     let room = maxInFlight - busy.count
                     let (due, nextDueAt) =
-                        (try? store.dueDeliveries(now: now, limit: room + busy.count)) ?? ([], nil)
-                    let fresh = due.filter { !busy.contains($0.id) }.prefix(max(0, room))
+                        (try? store.dueDeliveries(now: now, limit: maxInFlight * 4, perWorkspace: maxPerWorkspace * 2)) ?? ([], nil)
+                    let fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
                     if fresh.isEmpty || store.has(.noWebhooks) {
                         let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)
                         await store.signal.wait(
@@ -129,7 +133,7 @@ final class WebhookDispatcher: Service {
                         continue
                     }
                     for delivery in fresh {
-                        inFlight.withLock { _ = $0.insert(delivery.id) }
+                        inFlight.withLock { $0[delivery.id] = (delivery.workspaceId, delivery.url) }
                         group.addTask { [self] in
                             await deliver(delivery)
                             if probes, delivery.conversationId != nil,
@@ -137,13 +141,35 @@ final class WebhookDispatcher: Service {
                             {
                                 dueProbes.withLock { $0.append(delivery) }
                             }
-                            inFlight.withLock { _ = $0.remove(delivery.id) }
+                            inFlight.withLock { _ = $0.removeValue(forKey: delivery.id) }
                             store.signal.fire(EventSignal.anyWorkspace)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The deliveries to start now: in the order given (oldest first, workspaces taking turns), skipping those in
+    /// flight, while the workspace and the receiver URL each have a free slot, up to `room` in all.
+    static func fair(
+        _ due: [DueDelivery], busy: [Int64: (workspace: Int64, url: String)], room: Int, perWorkspace: Int, perTarget: Int
+    ) -> [DueDelivery] {
+        var byWorkspace: [Int64: Int] = [:]
+        var byTarget: [String: Int] = [:]
+        for (_, slot) in busy {
+            byWorkspace[slot.workspace, default: 0] += 1
+            byTarget[slot.url, default: 0] += 1
+        }
+        var chosen: [DueDelivery] = []
+        for delivery in due where chosen.count < room && busy[delivery.id] == nil {
+            guard byWorkspace[delivery.workspaceId, default: 0] < perWorkspace, byTarget[delivery.url, default: 0] < perTarget
+            else { continue }
+            byWorkspace[delivery.workspaceId, default: 0] += 1
+            byTarget[delivery.url, default: 0] += 1
+            chosen.append(delivery)
+        }
+        return chosen
     }
 
     /// Our neutral webhooks retry with backoff; Chatwoot's account and inbox webhooks get one attempt,

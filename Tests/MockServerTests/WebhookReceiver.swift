@@ -35,7 +35,8 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Starts a receiver on `port` (0: a free one); with `redirectTo`, it answers every delivery 307 to that URL.
-    static func start(failFirst: Int = 0, port: Int = 0, redirectTo: String? = nil) async throws -> WebhookReceiver {
+    /// With `hang`, it does not answer in time (it waits 8 s on every delivery, past the mock's 5 s attempt timeout).
+    static func start(failFirst: Int = 0, port: Int = 0, redirectTo: String? = nil, hang: Bool = false) async throws -> WebhookReceiver {
         let log = Log(failFirst: failFirst)
         let router = Router()
         router.post("hook") { request, _ -> Response in
@@ -44,6 +45,7 @@ final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let status = await log.record(headers: headers, body: Array(buffer: body))
+            if hang { try await Task.sleep(for: .seconds(8)) }
             if let redirectTo { return Response(status: .temporaryRedirect, headers: [.location: redirectTo]) }
             return Response(status: .init(code: status))
         }

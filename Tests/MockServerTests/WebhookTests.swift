@@ -225,3 +225,51 @@ struct WebhookRedirectTests {
         #expect(DeliveryAddressCheck.refusal("http://10.1.2.3/x", allowRemote: true) == nil)
     }
 }
+
+/// One workspace's dead receivers cannot stall another workspace's deliveries.
+@Suite("Webhook fairness")
+struct WebhookFairnessTests {
+    @Test("with 100 hanging receivers in workspace B, workspace A's delivery arrives within 1.5 s of its event")
+    func hangingReceiversDelayOnlyThemselves() async throws {
+        try await withServer(retry: .init(baseDelay: 0.1, maxAttempts: 3, timeout: 5)) { server in
+            let hanging = try await WebhookReceiver.start(hang: true)
+            let token = "b-token-\(UUID().uuidString)"
+            let made = try await server.http(token: nil).send(
+                .POST, "/mock/v1/workspaces", body: Array(#"{"name":"b-\#(UUID().uuidString.prefix(8))","token":"\#(token)"}"#.utf8))
+            #expect(made.status == 201)
+            let b = server.http(token: token)
+            for index in 0..<100 {
+                let hook = try await b.send(.POST, "/v1/webhooks", body: Array(#"{"url":"\#(hanging.url)?n=\#(index)","secret":"s"}"#.utf8))
+                #expect(hook.status == 201)
+            }
+            let teams = try await b.send(.POST, "/mock/v1/teams", body: Array(#"{"name":"Help"}"#.utf8))
+            #expect(teams.status == 201, "\(teams.responseBody)")
+            let teamId = try #require((json(teams)["team"] as? [String: Any])?["id"] as? String)
+            let agent = try await b.send(.POST, "/mock/v1/teams/\(teamId)/agents", body: Array(#"{"name":"Bo"}"#.utf8))
+            #expect(agent.status == 201, "\(agent.responseBody)")
+            let bSupport = NeutralSupportClient(baseURL: server.url, token: token)
+            let bDesk = MockAgentDesk(baseURL: server.url, token: token)
+            for index in 0..<3 {
+                let user = try await bSupport.ensureUser(.init(externalId: "b-\(index)"))
+                let conversation = try await bSupport.openConversation(userId: user.id, context: .init(), idempotencyKey: nil)
+                _ = try await bSupport.transfer(conversation.id, to: .name("Help"))
+                _ = try await bDesk.accept(conversation.id, agentId: nil)
+            }
+            _ = await hanging.waitFor(16, seconds: 5)  // B's receivers now hold their slots
+
+            let receiver = try await WebhookReceiver.start()
+            let hook = try await server.http().send(.POST, "/v1/webhooks", body: Array(#"{"url":"\#(receiver.url)","secret":"s"}"#.utf8))
+            #expect(hook.status == 201)
+            let (_, conversation) = try await server.conversation("fair")
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            let started = ContinuousClock.now
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            let delivered = await receiver.waitFor(1, seconds: 10)
+            let elapsed = ContinuousClock.now - started
+            #expect(!delivered.isEmpty)
+            #expect(elapsed < .milliseconds(1_500), "A's delivery took \(elapsed) behind B's hanging receivers")
+            await receiver.stop()
+            await hanging.stop()
+        }
+    }
+}
