@@ -91,8 +91,8 @@ extension ConsumerCatalogue {
                     // A repeat is a duplicate when nothing could tell it from a retry: it had no key, the same key
                     // (a face that does not deduplicate), or a new key right after the original.
                     let between = created[created.firstIndex { $0.record.seq == earlier.record.seq }! + 1..<index]
-                    let adjacent = !between.contains { $0.author == later.author }
-                    guard later.key == nil || later.key == earlier.key || adjacent else { continue }
+                    // Under a new key, only a repeat with nothing in between reads as a retry (a user may say "yes" twice).
+                    guard later.key == nil || later.key == earlier.key || between.isEmpty else { continue }
                     let hint: String
                     if later.key == nil {
                         hint =

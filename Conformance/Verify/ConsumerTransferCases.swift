@@ -138,7 +138,8 @@ extension ConsumerCatalogue {
             let told = conversation.posts.filter {
                 $0.record.seq > refusal.record.seq && $0.record.seq < until && $0.author == .bot && $0.visibility == .public
             }
-            if laterHandoff == nil, let promise = told.first(where: { HumanPromise.promisesHuman($0.text ?? "") }) {
+            // The user's last word from the bot is what the user believes: a promise there, with no transfer, is a lie.
+            if laterHandoff == nil, let promise = told.last, HumanPromise.promisesHuman(promise.text ?? "") {
                 throw fail(
                     "\(conversation.id): the transfer at journal #\(refusal.record.seq) was refused (team_unavailable), yet the "
                         + "bot told the user '\(promise.text ?? "")' at #\(promise.record.seq) and no transfer succeeded: the "

@@ -41,6 +41,13 @@ struct ConnectorCatalogueTests {
         #expect(!journal.isEmpty, "examples/connectors/defects.json is missing or unreadable")
         #expect(Set(journal.map(\.expect)) == ids, "CON cases without a defect: \(ids.subtracting(journal.map(\.expect)).sorted())")
         #expect(Set(ConnectorDefect.all.map(\.defect)).count == ConnectorDefect.all.count, "defect names are unique")
+        let drive = ConnectorDefect.all.filter { $0.mode == "drive" }
+        let scenarios = Set(DriveCatalogue.all.map(\.id))
+        #expect(Set(drive.map(\.expect)) == scenarios, "DRV cases without a defect: \(scenarios.subtracting(drive.map(\.expect)).sorted())")
+        let coverage = try? String(contentsOf: packageRoot.appendingPathComponent("Conformance/CONNECTOR-COVERAGE.md"), encoding: .utf8)
+        for defect in ConnectorDefect.all {
+            #expect(coverage?.contains("`\(defect.defect)`") == true, "CONNECTOR-COVERAGE.md does not list \(defect.defect)")
+        }
     }
 
     @Test(

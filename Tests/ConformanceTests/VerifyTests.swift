@@ -201,6 +201,20 @@ struct VerifyTests {
         await mock.stop()
     }
 
+    @Test("driver mode, as a user runs it: the example connector served, verify --drive CONFORMS on every DRV and CON case")
+    func driverModeConforms() async throws {
+        try await withMock(probes: true) { mock in
+            try await withServedConnector(mock: mock.url) { driver, output in
+                let rules = packageRoot.appendingPathComponent("examples/routing.yaml").path
+                let run = try await runHandoff(["verify", "--target", mock.url, "--rules", rules, "--drive", driver])
+                #expect(run.status == 0, "\(run.output)\n\(output.current)")
+                #expect(run.output.contains("PASS  DRV-007") && run.output.contains("PASS  CON-012"))
+                let total = DriveCatalogue.all.count + ConsumerCatalogue.all.count
+                #expect(run.output.split(separator: "\n").last == "CONFORMS: \(total) passed, 0 failed, 0 not run")
+            }
+        }
+    }
+
     @Test("every case has a stable CON id and a rule")
     func catalogue() {
         let ids = ConsumerCatalogue.all.map(\.id)
