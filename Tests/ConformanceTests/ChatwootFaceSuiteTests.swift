@@ -31,7 +31,10 @@ struct ChatwootFaceSuiteTests {
         }
         #expect(failed.isEmpty, "\(failed)")
         #expect(summary.unexpectedPasses.isEmpty, "\(summary.unexpectedPasses.map(\.testCase.id))")
-        #expect(summary.conforms)
+        // Without a second account (--other-token) the isolation cases cannot run: the honest verdict is INCOMPLETE,
+        // and those are the only cases that did not run.
+        #expect(summary.verdict == .incomplete)
+        #expect(summary.mustNotRun.allSatisfy { $0.testCase.needs.contains(.otherWorkspace) }, "\(summary.mustNotRun.map(\.testCase.id))")
         let chatwoot = summary.results.filter { $0.testCase.profile == .chatwoot }
         #expect(chatwoot.count >= 12 && chatwoot.allSatisfy { $0.outcome.label == "PASS" })
         let xfail = summary.results.filter { $0.outcome.label == "XFAIL" }.map(\.testCase.id)
