@@ -260,7 +260,8 @@ struct DriveTests {
         try await withMock { mock in
             let port = try freePort()
             let script = """
-                import http.server, sys
+                import http.server, signal, sys
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the test process may ignore SIGTERM; children inherit that
                 class H(http.server.BaseHTTPRequestHandler):
                     def answer(self):
                         self.send_response(500); self.send_header("Content-Length", "4"); self.end_headers(); self.wfile.write(b"boom")
@@ -273,8 +274,10 @@ struct DriveTests {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-c", script, String(port)]
             process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
             try process.run()
-            defer { process.terminate() }
+            // SIGKILL: an ignored SIGTERM is inherited, and a server left behind keeps `swift test` waiting on its output.
+            defer { kill(process.processIdentifier, SIGKILL) }
             let driver = "http://127.0.0.1:\(port)"
             let transport = HTTPTransport(baseURL: driver, token: nil, timeout: 2)
             for _ in 0..<100 {
