@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the mock's application: both faces and the control API over one store, the problem
@@ -13,7 +14,12 @@ public func buildApplication(
     let router = buildRouter(config: config, store: store, faults: faults)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "handoff-mock"),
+        // A connection with no request for `idleTimeout`, or stuck half-way through one, is closed; past
+        // `maxConnections` new connections wait in the kernel's backlog until one closes.
+        server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port), serverName: "handoff-mock",
+            availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger)
     app.addServices(

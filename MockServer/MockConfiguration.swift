@@ -23,15 +23,23 @@ public struct MockConfiguration: Sendable {
     /// Host names accepted in `Host` besides `localhost`, IP addresses and the address bound (`--allowed-host`);
     /// any other name is answered 421, against DNS rebinding. Default none.
     public var allowedHosts: [String] = []
+    /// Seconds a connection may sit without a request (or half-way through one) before it is closed
+    /// (`--idle-timeout`). Default 90, longer than HTTP clients' own pool timeouts (60 s), so a client never
+    /// sends on a connection the mock is closing.
+    public var idleTimeoutSeconds: Int64 = 90
+    /// Connections served at once (`--max-connections`); more wait until one closes. Default 512.
+    public var maxConnections: Int = 512
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 3000, allowRemoteWebhooks: Bool = false,
         webhookRetry: WebhookRetryPolicy = .init(), chatwootCapturePath: String? = nil, faults: FaultPlan = .init(),
         rateLimit: Int? = nil, personaClock: any Clock<Duration> = ContinuousClock(), probeWebhooks: Bool = false,
-        allowedHosts: [String] = []
+        allowedHosts: [String] = [], idleTimeoutSeconds: Int64 = 90, maxConnections: Int = 512
     ) {
         self.allowedHosts = allowedHosts
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
         self.faults = faults
         self.personaClock = personaClock
         self.chatwootCapturePath = chatwootCapturePath

@@ -51,6 +51,12 @@ struct MockCommand: AsyncParsableCommand {
         help: "A host name to accept in the Host header besides localhost and IP addresses (repeatable); others get 421.")
     var allowedHosts: [String] = []
 
+    @Option(help: "Seconds a connection may stay without a request, or half-way through one, before it is closed.")
+    var idleTimeout: Int64 = 90
+
+    @Option(help: "Connections served at once; more wait until one closes.")
+    var maxConnections = 512
+
     @Option(help: "Requests per second allowed per bearer token; past it, 429 rate_limited with Retry-After. Default: no limit.")
     var rateLimit: Int?
 
@@ -97,6 +103,8 @@ struct MockCommand: AsyncParsableCommand {
         if let (field, reason) = faults.problem { throw ValidationError("fault \(field) \(reason).") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         guard journalCapacity >= 1 else { throw ValidationError("--journal-capacity must be at least 1.") }
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second.") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard (1...10_000).contains(personaSpeed) else { throw ValidationError("--persona-speed must be from 1 to 10000.") }
         for name in defects where Defect(rawValue: name) == nil {
             throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
@@ -129,7 +137,8 @@ struct MockCommand: AsyncParsableCommand {
             config: .init(
                 host: host, port: port, allowRemoteWebhooks: allowRemoteWebhooks, faults: faults, rateLimit: rateLimit,
                 personaClock: personaSpeed == 1 ? ContinuousClock() : AcceleratedClock(factor: personaSpeed),
-                probeWebhooks: probeWebhooks, allowedHosts: allowedHosts),
+                probeWebhooks: probeWebhooks, allowedHosts: allowedHosts, idleTimeoutSeconds: idleTimeout,
+                maxConnections: maxConnections),
             store: store,
             logger: logger
         ) { port in

@@ -1,6 +1,8 @@
 import Foundation
 import HandoffClient
 import HandoffContract
+import Logging
+import MockServer
 import NIOHTTP1
 import Testing
 
@@ -154,5 +156,32 @@ struct HostCheckTests {
                 #expect(answer.hasPrefix("HTTP/1.1 2"), "\(host): \(answer.prefix(120))")
             }
         }
+    }
+}
+
+/// Sockets that say nothing, or stop half-way through their headers, are closed after the idle timeout.
+@Suite("Idle connections")
+struct IdleConnectionTests {
+    @Test("a silent socket and a half-sent header are closed after --idle-timeout; a long poll in progress is not")
+    func idleAndHalfSent() async throws {
+        let store = try SupportStore(path: nil)
+        try store.apply(.defaultSeed)
+        var config = MockConfiguration(port: 0)
+        config.idleTimeoutSeconds = 1
+        var logger = Logger(label: "test.idle")
+        logger.logLevel = .critical
+        let mock = try await RunningMock.start(config: config, store: store, logger: logger)
+        let port = mock.port
+        let clock = ContinuousClock()
+        for request in ["", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "] {
+            let started = clock.now
+            let answer = try await rawHTTPHeld(port: port, request, timeout: 10)
+            #expect(clock.now - started < .seconds(5), "closed after \(clock.now - started)")
+            #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 4"), "\(answer.prefix(80))")
+        }
+        // A long poll longer than the idle timeout is a request in progress: it is answered, not cut.
+        let poll = try await HTTPTransport(baseURL: mock.url, token: "dev-token").send(.GET, "/v1/events?after=0&wait=2")
+        #expect(poll.status == 200)
+        await mock.stop()
     }
 }

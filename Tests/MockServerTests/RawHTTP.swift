@@ -7,6 +7,15 @@ import Glibc
 /// Sends raw bytes to a loopback port and reads the answer until the peer closes or `timeout` passes:
 /// for requests no HTTP client will send (broken framing, odd transfer codings, a hostile `Host`).
 func rawHTTP(port: Int, _ request: String, timeout: Double = 3) async throws -> String {
+    try await rawHTTP(port: port, request, timeout: timeout, halfClose: true)
+}
+
+/// Like ``rawHTTP(port:_:timeout:)`` but keeps its side of the connection open, as a slow or silent client does.
+func rawHTTPHeld(port: Int, _ request: String, timeout: Double) async throws -> String {
+    try await rawHTTP(port: port, request, timeout: timeout, halfClose: false)
+}
+
+private func rawHTTP(port: Int, _ request: String, timeout: Double, halfClose: Bool) async throws -> String {
     try await blockingRaw {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.failed("socket() failed") }
@@ -23,7 +32,7 @@ func rawHTTP(port: Int, _ request: String, timeout: Double = 3) async throws -> 
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array(request.utf8)
         _ = bytes.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, 0) }
-        shutdown(fd, Int32(SHUT_WR))
+        if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while answer.count < 1 << 20 {
