@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Validate every Chatwoot-face response captured during the test run against Chatwoot's official
-OpenAPI document (../shared/reference/chatwoot/swagger/swagger.json).
+OpenAPI document: `swagger/swagger.json` of github.com/chatwoot/chatwoot at v4.15.0 (commit f66b551),
+given as the second argument or CHATWOOT_SPEC.
 
 Usage: scripts/chatwoot-fidelity.py CAPTURE_DIR [SWAGGER_JSON]
 
 Each captured line is {method, route, status, body}. A 2xx body must validate against the response
 schema the document gives for that operation and status. Error bodies (4xx) follow Chatwoot's Rails
 code, which the document does not describe (it documents a `bad_request_error` shape the server never
-emits; see API-FACTS.md section 1.2), so they are counted, not validated. Documented deviations where
+emits), so they are counted, not validated. Documented deviations where
 the facts win over the swagger are listed in KNOWN below with their reason.
 Prints a closing line `N passed, N failed` and exits non-zero when any response breaks the document.
 """
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -22,17 +24,17 @@ try:
 except ImportError:
     sys.exit("chatwoot-fidelity: needs the jsonschema package (pip install jsonschema)")
 
-# (METHOD, path template) -> {problem prefix: reason}. Each is a place where Chatwoot's Rails code (API-FACTS.md)
+# (METHOD, path template) -> {problem prefix: reason}. Each is a place where Chatwoot's Rails code
 # and the swagger disagree and the mock follows the code; docs/chatwoot-deviations.md lists them for people.
 KNOWN = {
     ("GET", "/api/v1/accounts/{account_id}/contacts/{id}"): {
-        "payload: ": "show answers {payload: <contact with contact_inboxes>}, an object, not a list (API-FACTS 2.2)",
+        "payload: ": "show answers {payload: <contact with contact_inboxes>}, an object, not a list",
     },
     ("POST", "/api/v1/accounts/{account_id}/contacts"): {
-        "payload: ": "create answers {payload: {contact, contact_inbox}} (contacts_controller#create view), not a list (API-FACTS 2.1)",
+        "payload: ": "create answers {payload: {contact, contact_inbox}} (contacts_controller#create view), not a list",
     },
     ("POST", "/api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status"): {
-        "payload/success: None": "bot handoff branch: the view prints an unset variable, so success is null (API-FACTS 3.5)",
+        "payload/success: None": "bot handoff branch: the view prints an unset variable, so success is null",
     },
 }
 
@@ -43,8 +45,12 @@ def load(path):
 
 def main():
     capture_dir = Path(sys.argv[1] if len(sys.argv) > 1 else ".build/chatwoot-capture")
-    default_spec = Path(__file__).resolve().parent.parent.parent / "shared/reference/chatwoot/swagger/swagger.json"
-    spec_path = Path(sys.argv[2]) if len(sys.argv) > 2 else default_spec
+    given = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("CHATWOOT_SPEC")
+    if not given or not Path(given).is_file():
+        print("chatwoot-fidelity: needs Chatwoot's OpenAPI document: swagger/swagger.json from github.com/chatwoot/chatwoot "
+              "at v4.15.0, as the second argument or CHATWOOT_SPEC" + (f" (not found: {given})" if given else ""), file=sys.stderr)
+        sys.exit(2)
+    spec_path = Path(given)
     spec = load(spec_path)
     registry = Registry().with_resource("urn:doc", Resource.opaque(spec))
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz the mock's Chatwoot face with Chatwoot's own OpenAPI document (../shared/reference/chatwoot),
+# Fuzz the mock's Chatwoot face with Chatwoot's own OpenAPI document (swagger/swagger.json of
+# github.com/chatwoot/chatwoot at v4.15.0, given as CHATWOOT_SPEC),
 # for a bounded time, checking one thing: no answer is a 5xx and the mock stays up. (Conformance of
 # the answers to that document is checked by scripts/chatwoot-fidelity.py; the document and the
 # Rails source disagree in places, see docs/chatwoot-deviations.md.)
@@ -11,13 +12,13 @@ cd "$(dirname "$0")/.."
 
 HANDOFF=${HANDOFF:-.build/debug/handoff}
 VENV=${FUZZ_VENV:-.build-venv}
-SPEC=${CHATWOOT_SPEC:-../shared/reference/chatwoot/swagger/swagger.json}
+SPEC=${CHATWOOT_SPEC:-}
 SECONDS_BUDGET=${FUZZ_SECONDS:-120}
 SEED=${FUZZ_SEED:-}
 REPORT_DIR=${FUZZ_REPORT_DIR:-.build-fuzz}/chatwoot
 
 [ -x "$HANDOFF" ] || { echo "fuzz-chatwoot: $HANDOFF not found; run swift build first" >&2; exit 2; }
-[ -f "$SPEC" ] || { echo "fuzz-chatwoot: Chatwoot's document not found at $SPEC (set CHATWOOT_SPEC)" >&2; exit 2; }
+[ -n "$SPEC" ] && [ -f "$SPEC" ] || { echo "fuzz-chatwoot: needs Chatwoot's OpenAPI document: CHATWOOT_SPEC=path/to/swagger.json (swagger/swagger.json of github.com/chatwoot/chatwoot at v4.15.0)${SPEC:+; not found: $SPEC}" >&2; exit 2; }
 source scripts/mock-lib.sh
 ensure_schemathesis "$VENV"
 

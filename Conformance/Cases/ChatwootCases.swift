@@ -3,7 +3,7 @@ import HandoffClient
 import HandoffContract
 
 /// CW: Chatwoot fidelity. Facts of Chatwoot's Application API and webhooks that the Chatwoot binding
-/// (and any connector) relies on, checked raw with the binding's tokens (API-FACTS, v4.15.0). They run
+/// (and any connector) relies on, checked raw with the binding's tokens (Chatwoot v4.15.0's Rails source). They run
 /// only with the Chatwoot binding: against a Chatwoot server, or against the mock's Chatwoot face to prove
 /// it mimics Chatwoot. Each names the contract rule whose mapping the fact carries.
 ///

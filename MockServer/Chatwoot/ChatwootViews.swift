@@ -3,7 +3,8 @@ import GRDB
 import HandoffContract
 
 /// Chatwoot's JSON views (its jbuilder partials and webhook builders), rendered from the one store.
-/// Shapes follow `reference/chatwoot/API-FACTS.md`; where it and the swagger disagree, the facts win.
+/// Shapes follow Chatwoot v4.15.0's Rails views; where they and its swagger disagree, the views win
+/// (`docs/chatwoot-deviations.md`).
 struct ChatwootViews {
     let store: SupportStore
     let db: Database

@@ -6,7 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// A scripted stand-in for one Chatwoot account, just enough of the Application API (API-FACTS §1–§6,
+/// A scripted stand-in for one Chatwoot account, just enough of the Application API (as Chatwoot v4.15.0's Rails source answers,
 /// §10) for the Chatwoot binding's own end-to-end tests: one API inbox (5) with an active agent bot,
 /// two teams, an administrator, an agent and the bot. No webhook deliveries.
 ///

@@ -4,7 +4,7 @@ import HandoffClient
 import HandoffContract
 import Testing
 
-/// Webhook deliveries as Chatwoot sends them (API-FACTS §8.2–§8.3), read the Chatwoot binding's way.
+/// Webhook deliveries as Chatwoot sends them (as Chatwoot v4.15.0's webhook listeners send them), read the Chatwoot binding's way.
 @Suite("Chatwoot webhooks: payloads and signatures")
 struct WebhookReadingTests {
     let binding = ChatwootBinding(

@@ -4,7 +4,7 @@ import Testing
 
 @testable import HandoffClient
 
-/// Chatwoot JSON (shapes from API-FACTS §2–§4) read as contract entities.
+/// Chatwoot JSON (shapes from Chatwoot v4.15.0's Rails views) read as contract entities.
 @Suite("Chatwoot JSON → contract entities")
 struct WireTests {
     func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {

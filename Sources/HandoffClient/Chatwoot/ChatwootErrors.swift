@@ -1,7 +1,7 @@
 import Foundation
 import HandoffContract
 
-/// Chatwoot's error answers (API-FACTS §1.2) mapped onto the contract's codes, in one place.
+/// Chatwoot's error answers (as Chatwoot's Rails controllers send them) mapped onto the contract's codes, in one place.
 ///
 /// | status | Chatwoot body | code |
 /// | --- | --- | --- |

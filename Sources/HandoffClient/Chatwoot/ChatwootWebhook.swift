@@ -1,7 +1,7 @@
 import Foundation
 import HandoffContract
 
-/// A Chatwoot webhook delivery read in the contract's terms (API-FACTS §8).
+/// A Chatwoot webhook delivery read in the contract's terms (as Chatwoot's webhook listeners send it).
 ///
 /// Which deliveries are contract events:
 /// - `message_created` of a public message by a human agent (`outgoing`, sender `type: "user"`,

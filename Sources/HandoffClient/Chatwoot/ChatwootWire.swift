@@ -1,7 +1,7 @@
 import Foundation
 import HandoffContract
 
-// Chatwoot's JSON as the Application API and its webhooks send it (API-FACTS §2–§8), decoded leniently:
+// Chatwoot's JSON as the Application API and its webhooks send it (read from Chatwoot v4.15.0's Rails views), decoded leniently:
 // ids may come as numbers or strings, timestamps as Unix seconds or ISO 8601, `message_type` as the
 // REST integer or the webhook string. Keys are spelled out (no snake-case strategy: it would rewrite the
 // keys inside `custom_attributes`).
