@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conformance
 
 /// `handoff`: test the handoff of a chatbot conversation to a human support team.
 @main
@@ -14,5 +15,28 @@ struct Handoff: AsyncParsableCommand {
             Certify a target with `handoff conform --target URL`; check a connector's own handoff flow with \
             `handoff verify --target URL`; explain a routing decision with `handoff route`.
             """,
+        version: Handoff.versionLine,
         subcommands: [MockCommand.self, ConformCommand.self, VerifyCommand.self, RouteCommand.self, DemoCommand.self])
+
+    /// This build of `handoff`.
+    static let version = "0.9.0"
+    /// The version of the neutral Support API contract it speaks (the OpenAPI document's `info.version`).
+    static let contractVersion = "1.0.0"
+    /// What `handoff --version` prints.
+    static let versionLine =
+        "handoff \(version) (contract \(contractVersion); conform suite \(Catalogue.version); verify \(ConsumerVerifier.version))"
+}
+
+/// A failure at run time (not a usage error): one line on standard error and an exit code of its own, never the
+/// usage text. Codes follow sysexits: 65 bad data (a seed or a database file), 66 a file that cannot be read,
+/// 69 a port already in use.
+struct RuntimeFailure: Error {
+    let message: String
+    let code: Int32
+
+    /// Writes the line and exits.
+    func exit() -> ExitCode {
+        warn("handoff: \(message)")
+        return ExitCode(code)
+    }
 }

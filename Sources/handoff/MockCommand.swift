@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MockServer
+import NIOCore
 
 /// `handoff mock`: serve the mock support system.
 struct MockCommand: AsyncParsableCommand {
@@ -121,12 +122,19 @@ struct MockCommand: AsyncParsableCommand {
         }
         let defects = Set(self.defects.compactMap(Defect.init(rawValue:)))
         let logger = logging.logger("handoff.mock")
-        let seed = try loadSeed()
+        let seed: Seed
         let store: SupportStore
         do {
-            store = try SupportStore(path: inMemory ? nil : db, defects: defects, journalCapacity: journalCapacity)
-        } catch {
-            throw ValidationError("cannot open the database '\(db)': \(error)")
+            seed = try loadSeed()
+            do {
+                store = try SupportStore(path: inMemory ? nil : db, defects: defects, journalCapacity: journalCapacity)
+            } catch let error as ForeignDatabaseError {
+                throw RuntimeFailure(message: error.description, code: 65)
+            } catch {
+                throw RuntimeFailure(message: "cannot open the database '\(db)': \(error)", code: 65)
+            }
+        } catch let failure as RuntimeFailure {
+            throw failure.exit()
         }
         try store.apply(seed)
         let host = self.host
@@ -149,7 +157,12 @@ struct MockCommand: AsyncParsableCommand {
             say("agent desk: http://\(host):\(port)/desk (play the agent in a browser); journal: /mock/v1/journal")
             say("database: \(storage); contract: http://\(host):\(port)/openapi.json; stop with Ctrl-C")
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw RuntimeFailure(message: "port \(port) on \(host) is already in use; pick another with --port (0: a free one)", code: 69)
+                .exit()
+        }
     }
 
     private func loadSeed() throws -> Seed {
@@ -158,12 +171,12 @@ struct MockCommand: AsyncParsableCommand {
         do {
             text = try String(contentsOfFile: seed, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read the seed file '\(seed)': \(error.localizedDescription)")
+            throw RuntimeFailure(message: "cannot read the seed file '\(seed)': \(error.localizedDescription)", code: 66)
         }
         do {
             return try Seed.parse(yaml: text)
         } catch {
-            throw ValidationError("\(seed): \(error)")
+            throw RuntimeFailure(message: "\(seed): \(error)", code: 65)
         }
     }
 }

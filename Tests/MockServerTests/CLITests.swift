@@ -53,7 +53,45 @@ struct CLITests {
             failing.waitUntilExit()
             return (failing.terminationStatus, String(decoding: data, as: UTF8.self))
         }
-        #expect(status != 0)
+        #expect(status == 65)
         #expect(message.contains("tokens"), "\(message)")
+        #expect(!message.contains("Usage"), "a runtime failure is one line, not the usage text: \(message)")
+    }
+
+    /// Runs `handoff` to its end: exit status, standard output and standard error.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        try await blocking { () throws -> (Int32, String, String) in
+            let process = Process()
+            process.executableURL = MockProcess.executable
+            process.arguments = arguments
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        }
+    }
+
+    @Test("--version names the build and the contract; runtime failures are one line with their own exit code")
+    func versionAndFailures() async throws {
+        let version = try await Self.run(["--version"])
+        #expect(version.status == 0 && version.output.hasPrefix("handoff ") && version.output.contains("contract 1.0.0"))
+
+        let missing = try await Self.run(["mock", "--port", "0", "--in-memory", "--seed", "/no/such/seed.yaml"])
+        #expect(missing.status == 66 && missing.errors.hasPrefix("handoff: cannot read the seed file"), "\(missing)")
+        #expect(!missing.errors.contains("Usage"))
+
+        let mock = MockProcess(arguments: ["mock", "--port", "0", "--in-memory"])
+        try await mock.start()
+        let port = try #require(URL(string: mock.url)?.port)
+        let taken = try await Self.run(["mock", "--port", String(port), "--in-memory"])
+        #expect(taken.status == 69 && taken.errors.contains("already in use"), "\(taken)")
+        #expect(!taken.errors.contains("Usage"))
+        mock.kill(SIGTERM)
+        _ = try await mock.exitStatus()
     }
 }
