@@ -16,7 +16,9 @@ public func buildApplication(
         router: router,
         // A connection with no request for `idleTimeout`, or stuck half-way through one, is closed; past
         // `maxConnections` new connections wait in the kernel's backlog until one closes.
-        server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [SlowReaderLimit()], idleTimeout: .seconds(config.idleTimeoutSeconds))),
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "handoff-mock",
             availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)),
