@@ -5,21 +5,6 @@ import HandoffRouting
 
 /// DRV-006: the team is unavailable, and the user must be told the truth.
 extension DriveScenarios {
-    /// Words besides ``HumanPromise/refusals`` that tell the user nobody can take them now.
-    static let nobodyPhrases = ["nobody", "no one", "no-one", "offline", "busy", "come back later"]
-
-    /// True when the text says nobody is available.
-    static func saysNobody(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        return HumanPromise.saysNobody(lowered) || nobodyPhrases.contains { lowered.contains($0) }
-    }
-
-    /// True when the text promises a human ("an agent will be with you") and does not say nobody is available.
-    static func promisesHuman(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        return HumanPromise.promises.contains { lowered.contains($0) } && !saysNobody(lowered)
-    }
-
     /// DRV-006: Billing (the rules' team for a billing question, with rules) is taken offline; a user asks about
     /// billing, then for a human. Another team takes it, or the user hears that nobody is available — never a
     /// promise of a human with no transfer. The team's availability is restored afterwards, whatever happened.
@@ -75,7 +60,7 @@ extension DriveScenarios {
             }
             let received = try await channel.received(sender)
             told = answers + (mark <= received.count ? Array(received[mark...]) : [])
-            return told.contains { Self.saysNobody($0.text) } ? true : nil
+            return told.contains { HumanPromise.saysNobody($0.text) } ? true : nil
         }
         if conversations.contains(where: \.handedOff) { return }
         try await Task.sleep(for: settle)  // what the user hears next may still correct (or contradict) it
@@ -84,8 +69,8 @@ extension DriveScenarios {
         let proof = evidence(sender, [("GET", "/users/\(sender)/received"), ("GET", "/v1/conversations")])
         let offline = "team '\(team.name)' was offline and no transfer succeeded"
         // The user's last word on it counts: a promise later corrected by "nobody is available" is the truth told.
-        let lastWord = told.last { Self.promisesHuman($0.text) || Self.saysNobody($0.text) }
-        if let promise = lastWord, Self.promisesHuman(promise.text) {
+        let lastWord = told.last { HumanPromise.promisesHuman($0.text) || HumanPromise.saysNobody($0.text) }
+        if let promise = lastWord, HumanPromise.promisesHuman(promise.text) {
             throw CaseFailure(
                 "\(offline), yet the user was told '\(promise.text)' and nothing after it said otherwise: a human was "
                     + "promised and nobody is coming; say that nobody is available (or transfer to a team that is)",

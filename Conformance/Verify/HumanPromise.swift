@@ -1,4 +1,5 @@
-/// Reads a bot message for what it tells the user about humans: a promise that a person is coming, or
+/// Reads a bot message for what it tells the user about humans (CON-011 on the journal, DRV-006 on what the user
+/// received): a promise that a person is coming, or
 /// the truth that nobody is available. Plain phrase lists, lower-cased; good enough for the sentences
 /// bots send ("An agent will be with you shortly", "Sorry, nobody is available right now").
 enum HumanPromise {
@@ -12,6 +13,7 @@ enum HumanPromise {
     static let refusals = [
         "no one is available", "nobody is available", "not available", "unavailable", "no agent", "no human", "are closed",
         "outside our", "cannot connect", "can't connect", "could not connect", "couldn't connect", "try again later",
+        "nobody", "no one", "no-one", "offline", "busy", "come back later",
     ]
 
     /// True when the text promises a human and does not say that nobody is available.

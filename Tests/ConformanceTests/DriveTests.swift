@@ -410,12 +410,12 @@ struct DriveTranscriptTests {
         #expect(note.contains("pasted"), "an internal note holding the paste is still not the transcript: \(note)")
     }
 
-    @Test("what DRV-006 hears as a promise and as the truth")
+    @Test("what DRV-006 and CON-011 hear as a promise and as the truth")
     func promises() {
-        #expect(DriveScenarios.promisesHuman("An agent will be with you shortly."))
-        #expect(DriveScenarios.promisesHuman("Transferring you to Billing"))
-        #expect(!DriveScenarios.promisesHuman("Sorry, nobody will be with you today: Billing is offline."))
-        #expect(DriveScenarios.saysNobody("Sorry, no one is available right now."))
-        #expect(!DriveScenarios.saysNobody("Let me get you someone from Billing."))
+        #expect(HumanPromise.promisesHuman("An agent will be with you shortly."))
+        #expect(HumanPromise.promisesHuman("Transferring you to Billing"))
+        #expect(!HumanPromise.promisesHuman("Sorry, nobody will be with you today: Billing is offline."))
+        #expect(HumanPromise.saysNobody("Sorry, no one is available right now."))
+        #expect(!HumanPromise.saysNobody("Let me get you someone from Billing."))
     }
 }
