@@ -17,13 +17,15 @@ enum JSONIO {
             throw APIError(.badRequest, code: "invalid_json", detail: "A JSON body is required.")
         }
         let data = Data(buffer: buffer)
-        context.journalTicket?.record(body: data)
+        // Parsed once, strictly: the journal keeps this value, and Foundation's decoder, which lets some malformed
+        // JSON through (a trailing comma), only runs on a body the strict parser accepted.
+        let parsed = JSONValueParser.parse(Array(buffer.readableBytesView))
+        context.journalTicket?.record(body: parsed, size: buffer.readableBytes)
         if containsEscapedNUL(data) {
             throw APIError.invalidField("(body)", "strings must not contain NUL characters (\\u0000)")
         }
-        // Foundation's decoder lets some malformed JSON through (a trailing comma); the strict parser does not.
         let isJSON = request.headers[.contentType].map { $0.lowercased().contains("json") } ?? true
-        if isJSON, JSONValueParser.parse(Array(buffer.readableBytesView)) == nil {
+        if isJSON, parsed == nil {
             throw APIError(
                 .badRequest, code: "invalid_json", detail: "The body is not valid JSON (RFC 8259: no trailing commas, no comments).")
         }

@@ -50,7 +50,7 @@ struct JournalMiddleware: RouterMiddleware {
         let describer = JournalDescriber(
             method: request.method.rawValue, path: request.uri.path, route: route, status: response.status.code, face: face,
             pathId: context.parameters.get("id"), idempotencyKey: request.headers[.idempotencyKey],
-            requestBody: ticket.body.flatMap { JSONValueParser.parse([UInt8]($0)) },
+            requestBody: ticket.body,
             responseBody: responseBody,
             conversationForNumber: { number in try? store.conversation(workspace, number: number).id })
         let described = describer.describe()

@@ -1,4 +1,5 @@
 import Foundation
+import HandoffContract
 import Synchronization
 
 /// What the handlers of one request tell the journal about it, through the request context: the
@@ -10,7 +11,7 @@ final class JournalTicket: Sendable {
     private struct State {
         var workspace: Workspace?
         var caller: String?
-        var body: Data?
+        var body: JSONValue?
     }
     private let state = Mutex(State())
 
@@ -27,10 +28,11 @@ final class JournalTicket: Sendable {
         set { state.withLock { $0.caller = newValue } }
     }
 
-    var body: Data? { state.withLock { $0.body } }
+    /// The request body as parsed once by ``JSONIO`` (nil when it was not JSON or larger than ``maxBody``).
+    var body: JSONValue? { state.withLock { $0.body } }
 
-    func record(body: Data) {
-        guard body.count <= Self.maxBody else { return }
+    func record(body: JSONValue?, size: Int) {
+        guard let body, size <= Self.maxBody else { return }
         state.withLock { $0.body = body }
     }
 }
