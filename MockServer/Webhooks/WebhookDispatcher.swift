@@ -224,6 +224,19 @@ final class WebhookDispatcher: Service {
         return request
     }
 
+    /// One attempt, real or probe: the receiver's status, or why there is none. The address is checked again
+    /// first (loopback only unless allowed), and a redirect is an answer like any other, never followed.
+    private func send(_ request: HTTPClientRequest, to url: String) async -> (status: Int?, failure: String?) {
+        if let refusal = DeliveryAddressCheck.refusal(url, allowRemote: allowRemote) { return (nil, refusal) }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(policy.timeout))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return (Int(response.status.code), nil)
+        } catch {
+            return (nil, String(describing: error))
+        }
+    }
+
     private func deliver(_ delivery: DueDelivery) async {
         let body = delivery.body
         let timestamp = String(Int(Date().timeIntervalSince1970))
@@ -244,16 +257,8 @@ final class WebhookDispatcher: Service {
         let started = ContinuousClock.now
         if faults.failWebhook(delivery.workspaceId) {
             failure = "injected fault: delivery not sent"
-        } else if let refusal = DeliveryAddressCheck.refusal(delivery.url, allowRemote: allowRemote) {
-            failure = refusal
         } else {
-            do {
-                let response = try await client.execute(request, timeout: .seconds(policy.timeout))
-                status = Int(response.status.code)
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-            } catch {
-                failure = String(describing: error)
-            }
+            (status, failure) = await send(request, to: delivery.url)
         }
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
@@ -365,17 +370,7 @@ final class WebhookDispatcher: Service {
         var failure: String?
         let startedAt = Date()
         let started = ContinuousClock.now
-        if let refusal = DeliveryAddressCheck.refusal(delivery.url, allowRemote: allowRemote) {
-            failure = refusal
-        } else {
-            do {
-                let response = try await client.execute(request, timeout: .seconds(policy.timeout))
-                status = Int(response.status.code)
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-            } catch {
-                failure = String(describing: error)
-            }
-        }
+        (status, failure) = await send(request, to: delivery.url)
         let elapsed = ContinuousClock.now - started
         let accepted = status.map { (200..<300).contains($0) } ?? false
         let outcome = accepted ? "accepted" : "refused"
