@@ -65,12 +65,10 @@ public struct ConnectorDriver: Sendable {
         do {
             try await scenarios.run(id, &journey)
             return .passed
-        } catch let notApplicable as CaseNotApplicable {
-            return .notApplicable(reason: notApplicable.reason)
-        } catch let skip as CaseSkip {
-            return .skipped(reason: skip.reason)
-        } catch let failure as CaseFailure {
-            return .failed(message: failure.message, exchanges: failure.exchanges.isEmpty ? Array(log.all.suffix(8)) : failure.exchanges)
+        } catch let failure as CaseFailure where failure.exchanges.isEmpty {
+            return .failed(message: failure.message, exchanges: Array(log.all.suffix(8)))
+        } catch let error where CaseOutcome(thrown: error) != nil {
+            return CaseOutcome(thrown: error)!
         } catch let error as ClientError {
             return .failed(
                 message: "the mock did not answer as expected, so the scenario could not go on: \(error)",

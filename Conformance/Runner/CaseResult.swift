@@ -33,6 +33,19 @@ public enum CaseOutcome: Sendable {
     }
 }
 
+extension CaseOutcome {
+    /// What a check's thrown error says: ``CaseSkip`` did not run, ``CaseNotApplicable`` cannot apply,
+    /// ``CaseFailure`` failed with its exchanges; nil for any other error, which each runner words itself.
+    init?(thrown error: any Error) {
+        switch error {
+        case let skip as CaseSkip: self = .skipped(reason: skip.reason)
+        case let notApplicable as CaseNotApplicable: self = .notApplicable(reason: notApplicable.reason)
+        case let failure as CaseFailure: self = .failed(message: failure.message, exchanges: failure.exchanges)
+        default: return nil
+        }
+    }
+}
+
 /// A case and how it ended.
 public struct CaseResult: Sendable {
     /// Creates a result.

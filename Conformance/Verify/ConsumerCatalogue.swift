@@ -66,14 +66,8 @@ public struct ConsumerCase: Sendable {
         do {
             try check(evidence)
             return .passed
-        } catch let skip as CaseSkip {
-            return .skipped(reason: skip.reason)
-        } catch let notApplicable as CaseNotApplicable {
-            return .notApplicable(reason: notApplicable.reason)
-        } catch let failure as CaseFailure {
-            return .failed(message: failure.message, exchanges: failure.exchanges)
         } catch {
-            return .failed(message: "unexpected error: \(error)", exchanges: [])
+            return CaseOutcome(thrown: error) ?? .failed(message: "unexpected error: \(error)", exchanges: [])
         }
     }
 }

@@ -212,7 +212,8 @@ struct VerifyMisbehaviourTests {
             let message = outcome.failures[misbehaviour.caseId]
             #expect(message != nil, "\(misbehaviour.caseId) did not fail: \(outcome.failures)")
             #expect(message?.contains(misbehaviour.expected) == true, "\(message ?? "")")
-            #expect(outcome.summary.verdict == (misbehaviour.caseId == "CON-010" ? outcome.summary.verdict : .fails))
+            // CON-010 is a SHOULD: its failure is a warning, not a failed run.
+            if misbehaviour.caseId != "CON-010" { #expect(outcome.summary.verdict == .fails) }
         }
     }
 
