@@ -59,13 +59,11 @@ final class ReceivedStore: Sendable {
 final class RasaCallbackListener: Sendable {
     /// The URL it serves.
     let url: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
-    private init(url: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(url: String, server: LoopbackServer) {
         self.url = url
-        self.group = group
-        self.task = task
+        self.server = server
     }
 
     private struct Callback: Decodable {
@@ -94,36 +92,17 @@ final class RasaCallbackListener: Sendable {
             return Response(status: .ok)
         }
         let host = address.host.lowercased() == "localhost" ? "127.0.0.1" : address.host
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: address.port)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? address.port)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }  // a server that fails to start must not leave the wait below hanging
-            try await group.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard await iterator.next() != nil else {
-            let reason: String
-            do {
-                try await task.value
-                reason = "the server stopped at once"
-            } catch {
-                reason = "\(error)"
-            }
+        do {
+            let server = try await LoopbackServer.start(router: router, host: host, port: address.port, logger: logger)
+            return RasaCallbackListener(url: callback, server: server)
+        } catch {
             throw DriveError(
-                description: "cannot listen on the callback \(callback): \(DriverCalls.cut(reason, 160)) (is the port in use?)")
+                description: "cannot listen on the callback \(callback): \(DriverCalls.cut("\(error)", 160)) (is the port in use?)")
         }
-        return RasaCallbackListener(url: callback, group: group, task: task)
     }
 
     /// Stops listening.
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.stop()
     }
 }

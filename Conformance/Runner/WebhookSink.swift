@@ -16,14 +16,12 @@ public final class WebhookSink: Sendable {
     public let url: String
     /// The secret the suite subscribes with.
     public let secret: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
-    private init(url: String, secret: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(url: String, secret: String, server: LoopbackServer) {
         self.url = url
         self.secret = secret
-        self.group = group
-        self.task = task
+        self.server = server
     }
 
     /// Starts a receiver on 127.0.0.1 and a free port.
@@ -39,21 +37,8 @@ public final class WebhookSink: Sendable {
             let status = sink?.record(headers: headers, body: Array(buffer: body)) ?? 200
             return Response(status: .init(code: status))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }  // a server that fails to start must not leave the wait below hanging
-            try await group.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        let sink = WebhookSink(url: "http://127.0.0.1:\(port)/hooks", secret: secret, group: group, task: task)
+        let server = try await LoopbackServer.start(router: router, host: "127.0.0.1", port: 0, logger: logger)
+        let sink = WebhookSink(url: "http://127.0.0.1:\(server.port)/hooks", secret: secret, server: server)
         box.withLock { $0 = sink }
         return sink
     }
@@ -82,7 +67,6 @@ public final class WebhookSink: Sendable {
 
     /// Stops the receiver.
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.stop()
     }
 }

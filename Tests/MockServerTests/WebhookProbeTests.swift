@@ -60,7 +60,7 @@ struct WebhookProbeTests {
     )
     func neutralPair() async throws {
         let secret = "s3cret"
-        let receiver = try await VerifyingReceiver.start(secret: secret)
+        let receiver = try await WebhookReceiver.verifying(secret: secret)
         let server = try await Self.start(probes: true)
         do {
             let subscription = try await server.support.subscribeWebhook(url: receiver.url, secret: secret)
@@ -72,7 +72,7 @@ struct WebhookProbeTests {
             let received = await receiver.log.deliveries
             #expect(received.count == 8, "six real deliveries and one pair of probes, no second pair")
 
-            let isProbe = { (delivery: VerifyingReceiver.Delivery) in
+            let isProbe = { (delivery: WebhookReceiver.Delivery) in
                 delivery.headers["x-handoff-delivery"]?.hasPrefix("dlv_probe_") == true
             }
             let probes = received.filter(isProbe)
@@ -231,80 +231,20 @@ struct WebhookProbeTests {
     }
 }
 
-/// A loopback webhook receiver that checks our signature headers as a correct connector does: 401 for a
-/// signature that does not verify with `secret` or a timestamp more than 300 s off, 200 otherwise.
-final class VerifyingReceiver: Sendable {
-    struct Delivery: Sendable {
-        var headers: [String: String]
-        var body: [UInt8]
-        var status: Int
-        var timestamp: String { headers["x-handoff-timestamp"] ?? "" }
-    }
-
-    actor Log {
-        var deliveries: [Delivery] = []
-        func record(_ delivery: Delivery) { deliveries.append(delivery) }
-    }
-
-    let log: Log
-    let url: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-
-    private init(log: Log, url: String, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.log = log
-        self.url = url
-        self.group = group
-        self.task = task
-    }
-
-    static func start(secret: String) async throws -> VerifyingReceiver {
-        let log = Log()
-        let router = Router()
-        router.post("hook") { request, _ -> Response in
-            var request = request
-            let body = Array(buffer: try await request.collectBody(upTo: 1 << 20))
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
+extension WebhookReceiver {
+    /// A receiver that checks our signature headers as a correct connector does: 401 for a signature that does
+    /// not verify with `secret` or a timestamp more than 300 s off, 200 otherwise.
+    static func verifying(secret: String) async throws -> WebhookReceiver {
+        try await start { headers, body in
             let timestamp = headers["x-handoff-timestamp"] ?? ""
             let fresh = Int(timestamp).map { abs(Int(Date().timeIntervalSince1970) - $0) <= 300 } ?? false
             let signed = headers["x-handoff-signature"] == WebhookProbeTests.signature(timestamp, body, secret: secret)
-            let status = signed && fresh ? 200 : 401
-            await log.record(Delivery(headers: headers, body: body, status: status))
-            return Response(status: .init(code: status))
+            return signed && fresh ? 200 : 401
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test.receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        return VerifyingReceiver(log: log, url: "http://127.0.0.1:\(port)/hook", group: group, task: task)
     }
+}
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
-
-    /// Waits until at least `count` deliveries arrived, or ten seconds passed.
-    func waitFor(_ count: Int) async -> [Delivery] {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let deliveries = await log.deliveries
-            if deliveries.count >= count { return deliveries }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await log.deliveries
-    }
+extension WebhookReceiver.Delivery {
+    /// The delivery's `X-Handoff-Timestamp`.
+    var timestamp: String { headers["x-handoff-timestamp"] ?? "" }
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// A loopback HTTP server that records webhook deliveries (header names in lower case) and fails the first `failFirst` of them.
+/// A loopback HTTP server that records webhook deliveries (header names in lower case) and fails the first `failFirst`
+/// of them, or answers each with the status `answer` gives.
 final class WebhookReceiver: Sendable {
     struct Delivery: Sendable {
         var headers: [String: String]
@@ -14,9 +15,13 @@ final class WebhookReceiver: Sendable {
     actor Log {
         var deliveries: [Delivery] = []
         var failFirst: Int
-        init(failFirst: Int) { self.failFirst = failFirst }
+        let answer: (@Sendable ([String: String], [UInt8]) -> Int)?
+        init(failFirst: Int, answer: (@Sendable ([String: String], [UInt8]) -> Int)?) {
+            self.failFirst = failFirst
+            self.answer = answer
+        }
         func record(headers: [String: String], body: [UInt8]) -> Int {
-            let status = deliveries.count < failFirst ? 500 : 200
+            let status = answer?(headers, body) ?? (deliveries.count < failFirst ? 500 : 200)
             deliveries.append(Delivery(headers: headers, body: body, status: status))
             return status
         }
@@ -36,8 +41,11 @@ final class WebhookReceiver: Sendable {
 
     /// Starts a receiver on `port` (0: a free one); with `redirectTo`, it answers every delivery 307 to that URL.
     /// With `hang`, it does not answer in time (it waits 8 s on every delivery, past the mock's 5 s attempt timeout).
-    static func start(failFirst: Int = 0, port: Int = 0, redirectTo: String? = nil, hang: Bool = false) async throws -> WebhookReceiver {
-        let log = Log(failFirst: failFirst)
+    static func start(
+        failFirst: Int = 0, port: Int = 0, redirectTo: String? = nil, hang: Bool = false,
+        answer: (@Sendable ([String: String], [UInt8]) -> Int)? = nil
+    ) async throws -> WebhookReceiver {
+        let log = Log(failFirst: failFirst, answer: answer)
         let router = Router()
         router.post("hook") { request, _ -> Response in
             var request = request
