@@ -36,6 +36,9 @@ enum UserCases {
         },
         ConformanceCase("USR-005", .must, .core, rule: .idempotentUser, "Looking up an unknown externalId finds nothing, without an error.")
         { ctx in
+            // A workspace with a user in it: a lookup that ignored the externalId would find that one. Without it
+            // the case passed or failed by whether another case had made a user first.
+            _ = try await ctx.freshUser()
             let found = try await ctx.support.findUser(externalId: "conform-nobody-\(UUID().uuidString)")
             try checkEqual(found?.id, nil, "user found for an unknown externalId")
         },
