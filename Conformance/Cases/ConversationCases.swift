@@ -23,6 +23,9 @@ enum ConversationCases {
             "CNV-003", .must, .core, rule: .idempotentRetry,
             "Opening a conversation twice with one idempotency key yields one conversation."
         ) { ctx in
+            // A conversation in the workspace first, so a store that mixes users up shows a second one whichever
+            // case ran first.
+            _ = try await ctx.freshConversation()
             let user = try await ctx.freshUser()
             let key = "conform-cnv3-\(UUID().uuidString)"
             let first = try await ctx.support.openConversation(userId: user.id, context: .init(), idempotencyKey: key)

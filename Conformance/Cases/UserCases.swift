@@ -63,6 +63,8 @@ enum UserCases {
         },
         ConformanceCase("USR-008", .must, .core, rule: .idempotentUser, "Re-creating a user does not change the first user's data.") {
             ctx in
+            // Another user first, so a lookup that ignored the externalId finds that one whichever case ran first.
+            _ = try await ctx.freshUser()
             let externalId = "conform-usr8-\(UUID().uuidString)"
             _ = try await ctx.support.ensureUser(.init(externalId: externalId, name: "First"))
             _ = try await ctx.support.ensureUser(.init(externalId: externalId, name: "Second"))
