@@ -95,17 +95,13 @@ extension SupportStore {
             {
                 identifier = "\(taken)#\(UUID().uuidString)"
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO users (workspace_id, external_id, identifier_set, name, email, phone, attributes,
-                        additional_attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    workspace.id, identifier ?? "cw-contact-\(UUID().uuidString.lowercased())", identifier != nil, input.name,
-                    input.email?.lowercased(), input.phone_number, Rows.json(input.custom_attributes ?? [:]),
-                    Rows.json(input.additional_attributes ?? [:]), now(),
-                ])
-            let userId = db.lastInsertedRowID
+            let userId = try UserRecord.insert(
+                db,
+                .init(
+                    workspaceId: workspace.id, externalId: identifier ?? "cw-contact-\(UUID().uuidString.lowercased())",
+                    identifierSet: identifier != nil, name: input.name, email: input.email?.lowercased(), phone: input.phone_number,
+                    attributes: input.custom_attributes ?? [:], additionalAttributes: input.additional_attributes ?? [:]),
+                at: now())
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
             if let inbox, !has(.cwNoContactInbox) {
                 let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)

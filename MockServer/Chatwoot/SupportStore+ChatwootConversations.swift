@@ -99,35 +99,23 @@ extension SupportStore {
                 try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
             }
             if state == .queued && assignee != nil { state = .assigned }
-            let number = try Int64.fetchOne(
-                db,
-                sql:
-                    "UPDATE workspaces SET next_conversation_number = next_conversation_number + 1 WHERE id = ? RETURNING next_conversation_number - 1",
-                arguments: [workspace.id])!
-            let time = now()
-            try db.execute(
-                sql: """
-                    INSERT INTO conversations (workspace_id, number, user_id, state, team_id, assignee_id, context, created_at,
-                        updated_at, inbox_id, contact_inbox_id, uuid, custom_attributes, additional_attributes, waiting_since)
-                    VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    workspace.id, number, contactInboxRow["user_id"] as Int64, state.rawValue, team, assignee, time, time, inboxId,
-                    contactInboxRow["id"] as Int64, UUID().uuidString.lowercased(), Rows.json(input.custom_attributes ?? [:]),
-                    Rows.json(input.additional_attributes ?? [:]), state == .bot ? nil : time,
-                ])
-            let id = db.lastInsertedRowID
-            try chatwootConversationChanged(db, workspace, before: nil, conversationId: id)
+            var created = try createConversation(
+                db, workspace,
+                .init(
+                    workspaceId: workspace.id, userId: contactInboxRow["user_id"], state: state, teamId: team, assigneeId: assignee,
+                    context: .init(), customAttributes: input.custom_attributes ?? [:],
+                    additionalAttributes: input.additional_attributes ?? [:], inboxId: inboxId, contactInboxId: contactInboxRow["id"]))
             if let message = input.message, let content = message.content, !content.isEmpty {
                 _ = try insertChatwootMessage(
-                    db, workspace, conversation: try conversationRow(db, id: id)!,
+                    db, workspace, conversation: created,
                     MessageInput(
                         content: content, message_type: "outgoing", private: message.private,
                         content_type: message.content_type, content_attributes: message.content_attributes),
                     principal: principal)
+                created = try conversationRow(db, id: created["id"])!
             }
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            return try views.conversation(try conversationRow(db, id: id)!)
+            return try views.conversation(created)
         }
     }
 
@@ -239,23 +227,7 @@ extension SupportStore {
             if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
             var state = next.state(assigned: assignee != nil)
             if has(.cwToggleOpenIgnored) && principal.isBot && current == .pending { state = .bot }
-            let id: Int64 = before["id"]
-            try db.execute(
-                sql: """
-                    UPDATE conversations SET state = ?, assignee_id = ?, updated_at = ?,
-                        waiting_since = CASE WHEN ? = 'open' THEN COALESCE(waiting_since, ?) ELSE waiting_since END
-                    WHERE id = ?
-                    """, arguments: [state.rawValue, assignee, now(), next.rawValue, now(), id])
-            try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
-            if assignee != (before["assignee_id"] as Int64?), let assignee, let after = try conversationRow(db, id: id) {
-                try appendNeutralAssigned(db, workspace, after, agentId: assignee)
-            }
-            if next == .resolved && current != .resolved, let after = try conversationRow(db, id: id) {
-                try appendEvent(
-                    db, workspace, .conversationResolved, conversation: Rows.conversation(after),
-                    agent: try (after["assignee_id"] as Int64?).flatMap { try agent(db, workspace, id: EntityKind.agent.id($0)) },
-                    message: nil)
-            }
+            try changeConversation(db, workspace, before: before, .init(state: state, assigneeId: .some(assignee)))
             return [
                 "meta": .object([:]),
                 "payload": .object([
@@ -266,17 +238,11 @@ extension SupportStore {
         }
     }
 
-    func appendNeutralAssigned(_ db: Database, _ workspace: Workspace, _ conversation: Row, agentId: Int64) throws {
-        let agent = try agent(db, workspace, id: EntityKind.agent.id(agentId))
-        try appendEvent(db, workspace, .conversationAssigned, conversation: Rows.conversation(conversation), agent: agent, message: nil)
-    }
-
     /// `POST assignments`: `assignee_id` first, else `team_id`; unknown ids clear the field.
     func assign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
         defer { signal.fire(workspace.id) }
         return try write { db -> JSONValue in
             let before = try requireConversationRow(db, workspace, number: number)
-            let id: Int64 = before["id"]
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             let state = ConversationState(rawValue: before["state"]) ?? .bot
             if let assigneeId {
@@ -284,13 +250,7 @@ extension SupportStore {
                 let agentId: Int64? = agent?["id"]
                 let newState: ConversationState =
                     state.isWithHumans ? (agentId == nil ? .queued : .assigned) : state
-                try db.execute(
-                    sql: "UPDATE conversations SET assignee_id = ?, state = ?, updated_at = ? WHERE id = ?",
-                    arguments: [agentId, newState.rawValue, now(), id])
-                try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
-                if let agentId, agentId != (before["assignee_id"] as Int64?), let after = try conversationRow(db, id: id) {
-                    try appendNeutralAssigned(db, workspace, after, agentId: agentId)
-                }
+                try changeConversation(db, workspace, before: before, .init(state: newState, assigneeId: .some(agentId)))
                 return agent.map { .object(views.agent($0)) } ?? .null
             }
             if let teamId {
@@ -307,10 +267,8 @@ extension SupportStore {
                     return team.map { .object(views.team($0)) } ?? .null
                 }
                 let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state
-                try db.execute(
-                    sql: "UPDATE conversations SET team_id = ?, assignee_id = ?, state = ?, updated_at = ? WHERE id = ?",
-                    arguments: [newTeam, assignee, newState.rawValue, now(), id])
-                try chatwootConversationChanged(db, workspace, before: before, conversationId: id)
+                try changeConversation(
+                    db, workspace, before: before, .init(state: newState, teamId: .some(newTeam), assigneeId: .some(assignee)))
                 guard let team else { return .null }
                 let formatter = ISO8601DateFormatter()
                 return .object([
@@ -328,10 +286,7 @@ extension SupportStore {
     func setCustomAttributes(_ workspace: Workspace, number: Int64, _ attributes: [String: JSONValue]) throws -> [String: JSONValue] {
         try write { db in
             let before = try requireConversationRow(db, workspace, number: number)
-            try db.execute(
-                sql: "UPDATE conversations SET custom_attributes = ?, updated_at = ? WHERE id = ?",
-                arguments: [Rows.json(attributes), now(), before["id"] as Int64])
-            try chatwootConversationChanged(db, workspace, before: before, conversationId: before["id"])
+            try changeConversation(db, workspace, before: before, .init(customAttributes: attributes))
             return ["custom_attributes": .object(attributes)]
         }
     }
@@ -344,10 +299,7 @@ extension SupportStore {
                 return ["payload": Rows.decode(JSONValue.self, before["labels"], default: .array([]))]
             }
             let unique = labels.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            try db.execute(
-                sql: "UPDATE conversations SET labels = ?, updated_at = ? WHERE id = ?",
-                arguments: [Rows.json(unique), now(), before["id"] as Int64])
-            try chatwootConversationChanged(db, workspace, before: before, conversationId: before["id"])
+            try changeConversation(db, workspace, before: before, .init(labels: unique))
             return ["payload": .array(unique.map { .string($0) })]
         }
     }
@@ -360,9 +312,8 @@ extension SupportStore {
             throw ChatwootError.unprocessable("'\(priority)' is not a valid priority")
         }
         try write { db in
-            let row = try requireConversationRow(db, workspace, number: number)
-            try db.execute(
-                sql: "UPDATE conversations SET priority = ?, updated_at = ? WHERE id = ?", arguments: [priority, now(), row["id"] as Int64])
+            let before = try requireConversationRow(db, workspace, number: number)
+            try changeConversation(db, workspace, before: before, .init(priority: .some(priority)))
         }
     }
 }

@@ -74,8 +74,8 @@ extension SupportStore {
     /// `conversation_status_changed` + `conversation_updated` (+ the bot's `conversation_opened` /
     /// `conversation_resolved`) on a status change; `conversation_updated` on a team, assignee,
     /// attribute or label change.
-    func chatwootConversationChanged(_ db: Database, _ workspace: Workspace, before: Row?, conversationId: Int64) throws {
-        guard try hasChatwootTargets(db, workspace), let after = try conversationRow(db, id: conversationId) else { return }
+    func chatwootConversationChanged(_ db: Database, _ workspace: Workspace, before: Row?, after: Row) throws {
+        guard try hasChatwootTargets(db, workspace) else { return }
         guard let before else {
             try emitChatwoot(db, workspace, event: "conversation_created", conversation: after) { try $0.conversationWebhook(after) }
             return
@@ -119,9 +119,8 @@ extension SupportStore {
     }
 
     /// Emits `message_created` for every message but activity ones (private notes included, as Chatwoot does).
-    func chatwootMessageCreated(_ db: Database, _ workspace: Workspace, messageId: Int64) throws {
+    func chatwootMessageCreated(_ db: Database, _ workspace: Workspace, message: Row) throws {
         guard try hasChatwootTargets(db, workspace),
-            let message = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [messageId]),
             (message["author"] as String) != MessageAuthor.system.rawValue,
             let conversation = try conversationRow(db, id: message["conversation_id"])
         else { return }

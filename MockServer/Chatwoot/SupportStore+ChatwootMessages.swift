@@ -87,37 +87,21 @@ extension SupportStore {
             }
         }
         let visibility: Visibility = input.private == true && !has(.cwPrivateNotesPublic) ? .internal : .public
-        let id: Int64 = conversation["id"]
-        let seq = try Int.fetchOne(
-            db, sql: "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq",
-            arguments: [now(), id])!
-        try db.execute(
-            sql: """
-                INSERT INTO messages (conversation_id, seq, author, visibility, text, choices, agent_id, created_at,
-                    content_type, content_attributes, echo_id, source_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id, seq, author.rawValue, visibility.rawValue, content, choices.map(Rows.json), agentId, now(),
-                choices == nil && contentType != "text" ? contentType : nil,
-                choices == nil ? attributes.map(Rows.json) : nil, input.echo_id, input.source_id,
-            ])
-        let messageId = db.lastInsertedRowID
-        try chatwootMessageCreated(db, workspace, messageId: messageId)
-        if MessageRules.isDeliveredToBot(author: author, visibility: visibility) {
-            let message = Rows.message(try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!)
-            try appendEvent(
-                db, workspace, .messageCreated, conversation: Rows.conversation(conversation),
-                agent: try agentId.flatMap { try agent(db, workspace, id: EntityKind.agent.id($0)) }, message: message)
-        }
+        let message = try addMessage(
+            db, workspace,
+            .init(
+                conversationId: conversation["id"], author: author, visibility: visibility, text: content, choices: choices,
+                agentId: agentId, contentType: choices == nil && contentType != "text" ? contentType : nil,
+                contentAttributes: choices == nil ? attributes : nil, echoId: input.echo_id, sourceId: input.source_id),
+            toBot: MessageRules.isDeliveredToBot(author: author, visibility: visibility))
+        // Chatwoot's rule, by design: an incoming message reopens a resolved conversation (pending in a bot inbox).
         let state = ConversationState(rawValue: conversation["state"]) ?? .bot
         if author == .user && state.isFinished {
             let reopened: ConversationState = try inboxHasBot(db, conversation["inbox_id"]) ? .bot : .queued
-            try db.execute(
-                sql: "UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?", arguments: [reopened.rawValue, now(), id])
-            try chatwootConversationChanged(db, workspace, before: conversation, conversationId: id)
+            try changeConversation(
+                db, workspace, before: try conversationRow(db, id: conversation["id"])!, .init(state: reopened))
         }
-        return try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId])!
+        return message
     }
 
     /// `POST messages`.

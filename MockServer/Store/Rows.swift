@@ -66,13 +66,15 @@ enum Rows {
     static func conversation(_ row: Row) -> Conversation {
         let teamId: Int64? = row["team_id"]
         let assigneeId: Int64? = row["assignee_id"]
+        // One set of attributes on every face: the neutral context's are Chatwoot's custom attributes.
+        var context = decode(ConversationContext.self, row["context"], default: .init())
+        context.attributes = decode([String: JSONValue].self, row["custom_attributes"], default: [:])
         return Conversation(
             id: EntityKind.conversation.id(row["id"]), number: row["number"],
             userId: EntityKind.user.id(row["user_id"]),
             state: ConversationState(rawValue: row["state"]) ?? .bot,
             teamId: teamId.map(EntityKind.team.id), assigneeId: assigneeId.map(EntityKind.agent.id),
-            context: decode(ConversationContext.self, row["context"], default: .init()),
-            createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
+            context: context, createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
     }
 
     static func message(_ row: Row) -> Message {

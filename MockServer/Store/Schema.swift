@@ -204,6 +204,17 @@ enum Schema {
                     CREATE INDEX conversations_team_state ON conversations(team_id, state);
                     """)
         }
+        migrator.registerMigration("v4-one-attributes") { db in
+            // A conversation's attributes are kept once, as Chatwoot's custom attributes, and read as the neutral
+            // context's attributes; files from before kept the neutral ones inside the context.
+            try db.execute(
+                sql: """
+                    UPDATE conversations SET
+                        custom_attributes = json_patch(custom_attributes, COALESCE(json_extract(context, '$.attributes'), '{}')),
+                        context = json_remove(context, '$.attributes')
+                    WHERE json_valid(context) AND json_type(context, '$.attributes') = 'object';
+                    """)
+        }
         return migrator
     }
 }

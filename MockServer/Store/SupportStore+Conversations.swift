@@ -27,32 +27,18 @@ extension SupportStore {
             guard let user = try self.user(db, workspace, id: userId) else {
                 throw ContractError.notFound(resource: "user", id: userId)
             }
-            let number =
-                try Int.fetchOne(
-                    db, sql: "SELECT next_conversation_number FROM workspaces WHERE id = ?", arguments: [workspace.id]) ?? 1
-            try db.execute(
-                sql: "UPDATE workspaces SET next_conversation_number = ? WHERE id = ?",
-                arguments: [number + 1, workspace.id])
-            let time = now()
             let userNumber = EntityKind.user.number(from: user.id)!
             let inboxId = try Int64.fetchOne(
                 db, sql: "SELECT id FROM inboxes WHERE workspace_id = ? ORDER BY id LIMIT 1", arguments: [workspace.id])
             let contactInbox = try inboxId.map { try self.contactInbox(db, userId: userNumber, inboxId: $0, sourceId: nil) }
-            try db.execute(
-                sql: """
-                    INSERT INTO conversations
-                        (workspace_id, number, user_id, state, context, idempotency_key, created_at, updated_at,
-                         inbox_id, contact_inbox_id, uuid)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    workspace.id, number, userNumber, has(.newConversationNotBot) ? "queued" : "bot",
-                    Rows.json(has(.dropContext) ? ConversationContext() : context), idempotencyKey, time, time,
-                    inboxId, contactInbox, UUID().uuidString.lowercased(),
-                ])
-            let id = db.lastInsertedRowID
-            try chatwootConversationChanged(db, workspace, before: nil, conversationId: id)
-            return (try self.conversation(db, workspace, id: EntityKind.conversation.id(id))!, true)
+            let context = has(.dropContext) ? ConversationContext() : context
+            let row = try createConversation(
+                db, workspace,
+                .init(
+                    workspaceId: workspace.id, userId: userNumber, state: has(.newConversationNotBot) ? .queued : .bot,
+                    context: context, customAttributes: context.attributes, idempotencyKey: idempotencyKey, inboxId: inboxId,
+                    contactInboxId: contactInbox))
+            return (Rows.conversation(row), true)
         }
     }
 
@@ -120,17 +106,10 @@ extension SupportStore {
             guard team.availability.available || has(.unavailableTeamSucceeds) else {
                 return .teamUnavailable(team: team, reason: team.availability.reason ?? "unavailable")
             }
-            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversation.id)!)
-            try db.execute(
-                sql: """
-                    UPDATE conversations SET state = 'queued', team_id = ?, assignee_id = NULL, updated_at = ?,
-                        waiting_since = COALESCE(waiting_since, updated_at) WHERE id = ?
-                    """,
-                arguments: [
-                    EntityKind.team.number(from: team.id), now(), EntityKind.conversation.number(from: conversation.id),
-                ])
-            try chatwootConversationChanged(
-                db, workspace, before: before, conversationId: EntityKind.conversation.number(from: conversation.id)!)
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversation.id)!)!
+            try changeConversation(
+                db, workspace, before: before,
+                .init(state: .queued, teamId: .some(EntityKind.team.number(from: team.id)), assigneeId: .some(nil)))
             if has(.dropHistoryOnTransfer) {
                 try db.execute(
                     sql: "DELETE FROM messages WHERE conversation_id = ?",
@@ -161,16 +140,10 @@ extension SupportStore {
                 agent = Rows.agent(row)
             }
             if conversation.state == .assigned && conversation.assigneeId == agent.id { return conversation }
-            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)
-            try db.execute(
-                sql: "UPDATE conversations SET state = 'assigned', assignee_id = ?, updated_at = ? WHERE id = ?",
-                arguments: [
-                    EntityKind.agent.number(from: agent.id), now(), EntityKind.conversation.number(from: conversationId),
-                ])
-            try chatwootConversationChanged(
-                db, workspace, before: before, conversationId: EntityKind.conversation.number(from: conversationId)!)
-            let updated = try self.requireConversation(db, workspace, id: conversationId)
-            try appendEvent(db, workspace, .conversationAssigned, conversation: updated, agent: agent, message: nil)
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            let after = try changeConversation(
+                db, workspace, before: before, .init(state: .assigned, assigneeId: .some(EntityKind.agent.number(from: agent.id))))
+            let updated = Rows.conversation(after)
             return updated
         }
         signal.fire(workspace.id)
@@ -183,14 +156,8 @@ extension SupportStore {
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.resolve)
             if conversation.state == .resolved { return conversation }
-            let number = EntityKind.conversation.number(from: conversationId)!
-            let before = try conversationRow(db, id: number)
-            try db.execute(
-                sql: "UPDATE conversations SET state = 'resolved', updated_at = ? WHERE id = ?", arguments: [now(), number])
-            try chatwootConversationChanged(db, workspace, before: before, conversationId: number)
-            let updated = try self.requireConversation(db, workspace, id: conversationId)
-            let agent = try updated.assigneeId.flatMap { try self.agent(db, workspace, id: $0) }
-            try appendEvent(db, workspace, .conversationResolved, conversation: updated, agent: agent, message: nil)
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            let updated = Rows.conversation(try changeConversation(db, workspace, before: before, .init(state: .resolved)))
             return updated
         }
         signal.fire(workspace.id)
@@ -216,11 +183,8 @@ extension SupportStore {
                 conversation.state = .closed
                 return conversation
             }
-            let number = EntityKind.conversation.number(from: conversationId)!
-            let before = try conversationRow(db, id: number)
-            try db.execute(sql: "UPDATE conversations SET state = 'closed', updated_at = ? WHERE id = ?", arguments: [now(), number])
-            try chatwootConversationChanged(db, workspace, before: before, conversationId: number)
-            return try self.requireConversation(db, workspace, id: conversationId)
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            return Rows.conversation(try changeConversation(db, workspace, before: before, .init(state: .closed)))
         }
     }
 

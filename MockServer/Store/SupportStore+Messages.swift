@@ -26,43 +26,33 @@ extension SupportStore {
                 return (existing, false)
             }
             try checkRules(new.author, visibility, state)
-            // The hot path of the mock: cached statements skip the prepare on every message.
-            var seq = try Int.fetchOne(
-                db.cachedStatement(sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
-                arguments: [conversationNumber])!
-            if has(.descendingSeq) { seq = -seq }
-            if has(.loseMessages) && seq % 10 == 0 {
+            if has(.loseMessages),
+                let next = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT last_seq + 1 FROM conversations WHERE id = ?"), arguments: [conversationNumber]),
+                next % 10 == 0
+            {
+                try db.execute(sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?", arguments: [conversationNumber])
                 let phantom = Message(
-                    id: EntityKind.message.id(Int64(Int32.max) + Int64(seq)), conversationId: conversationId, seq: seq,
+                    id: EntityKind.message.id(Int64(Int32.max) + Int64(next)), conversationId: conversationId, seq: next,
                     author: new.author, visibility: visibility, text: new.text, choices: new.choices, agentId: agentId,
                     clientMessageId: clientMessageId, createdAt: Date())
                 return (phantom, true)
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO messages
-                        (conversation_id, seq, author, visibility, text, choices, agent_id, client_message_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    conversationNumber, seq, new.author.rawValue, visibility.rawValue, new.text,
-                    has(.dropChoices) ? nil : new.choices.map(Rows.json), agentId.flatMap(EntityKind.agent.number(from:)),
-                    clientMessageId,
-                    now(),
-                ])
-            let messageId = db.lastInsertedRowID
-            let message = Rows.message(
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [messageId])!)
-            try chatwootMessageCreated(db, workspace, messageId: messageId)
-            if MessageRules.isDeliveredToBot(author: new.author, visibility: visibility)
+            let toBot =
+                MessageRules.isDeliveredToBot(author: new.author, visibility: visibility)
                 || (has(.echoBotMessages) && new.author != .agent && visibility == .public)
                 || (has(.notesToBot) && visibility == .internal)
-            {
-                let agent = try agentId.flatMap { try self.agent(db, workspace, id: $0) }
-                let conversation = try self.requireConversation(db, workspace, id: conversationId)
-                try appendEvent(db, workspace, .messageCreated, conversation: conversation, agent: agent, message: message)
+            let row = try addMessage(
+                db, workspace,
+                .init(
+                    conversationId: conversationNumber, author: new.author, visibility: visibility, text: new.text,
+                    choices: has(.dropChoices) ? nil : new.choices, agentId: agentId.flatMap(EntityKind.agent.number(from:)),
+                    clientMessageId: clientMessageId),
+                toBot: toBot)
+            if has(.descendingSeq) {
+                try db.execute(sql: "UPDATE messages SET seq = -seq WHERE id = ?", arguments: [row["id"] as Int64])
             }
+            let message = Rows.message(has(.descendingSeq) ? try MessageRecord.row(db, id: row["id"])! : row)
             return (message, true)
         }
         if result.created { signal.fire(workspace.id) }

@@ -17,16 +17,13 @@ extension SupportStore {
                 if !has(.duplicateUsers) { return (existing, false) }
                 storedExternalId += "#\(UUID().uuidString)"
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO users (workspace_id, external_id, name, email, phone, attributes, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    workspace.id, storedExternalId, new.name, new.email, new.phone,
-                    Rows.json(new.attributes ?? [:]), now(),
-                ])
-            var user = try self.user(db, workspace, id: EntityKind.user.id(db.lastInsertedRowID))!
+            let id = try UserRecord.insert(
+                db,
+                .init(
+                    workspaceId: workspace.id, externalId: storedExternalId, name: new.name, email: new.email, phone: new.phone,
+                    attributes: new.attributes ?? [:]),
+                at: now())
+            var user = try self.user(db, workspace, id: EntityKind.user.id(id))!
             if has(.duplicateUsers) { user.externalId = new.externalId }
             return (user, true)
         }
