@@ -153,11 +153,12 @@ extension SupportStore {
     func createChatwootWebhook(_ workspace: Workspace, url: String, name: String?, subscriptions: [String]) throws -> JSONValue {
         try write { db in
             try validateWebhook(db, workspace, url: url, subscriptions: subscriptions, except: nil)
-            try db.execute(
-                sql:
-                    "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions) VALUES (?, ?, ?, ?, 'chatwoot', ?, ?)",
-                arguments: [workspace.id, url, Self.newSecret(), now(), name, Rows.json(subscriptions)])
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [db.lastInsertedRowID])!
+            let id = try WebhookRecord.insert(
+                db,
+                .init(
+                    workspaceId: workspace.id, kind: .chatwoot, url: url, secret: Self.newSecret(), name: name,
+                    subscriptions: subscriptions), at: now())
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id])!
             return .object(["payload": .object(["webhook": webhookJSON(row, workspace: workspace)])])
         }
     }
@@ -229,10 +230,11 @@ extension SupportStore {
             let inboxId = db.lastInsertedRowID
             if let botId, let botURL {
                 let secret = try String.fetchOne(db, sql: "SELECT secret FROM agent_bots WHERE id = ?", arguments: [botId]) ?? ""
-                try db.execute(
-                    sql:
-                        "INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, inbox_id) VALUES (?, ?, ?, ?, 'chatwoot-bot', ?, ?)",
-                    arguments: [workspace.id, botURL, secret, now(), botName, inboxId])
+                _ = try WebhookRecord.insert(
+                    db,
+                    .init(
+                        workspaceId: workspace.id, kind: .chatwootBot, url: botURL, secret: secret, name: botName, inboxId: inboxId),
+                    at: now())
             }
             return inboxId
         }
@@ -241,9 +243,7 @@ extension SupportStore {
     /// Adds a user without a team (an administrator, say); its token is bound with ``addAgentToken(_:agentName:token:)``.
     func addUser(_ workspace: Workspace, name: String, email: String?, role: String) throws {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, NULL, ?, ?, ?)",
-                arguments: [workspace.id, name, email, role])
+            _ = try AgentRecord.insert(db, workspaceId: workspace.id, teamId: nil, name: name, email: email, role: role)
         }
     }
 

@@ -48,13 +48,7 @@ extension SupportStore {
         var body = try payload(ChatwootViews(store: self, db: db, workspace: workspace))
         body["event"] = .string(event)
         let text = Rows.json(JSONValue.object(body))
-        for target in targets {
-            try db.execute(
-                sql: """
-                    INSERT INTO deliveries (webhook_id, payload, event_name, conversation_id, status, attempts, next_attempt_at)
-                    VALUES (?, ?, ?, ?, 'pending', 0, ?)
-                    """, arguments: [target, text, event, conversation["id"] as Int64, now()])
-        }
+        try DeliveryRecord.queue(db, .chatwoot(payload: text, event: event, conversationId: conversation["id"]), to: targets, at: now())
     }
 
     /// True when the workspace has any Chatwoot webhook at all (so most writes skip the rendering).

@@ -37,12 +37,9 @@ extension SupportStore {
                 Rows.json(payload), time,
             ])
         let eventId = db.lastInsertedRowID
-        try db.execute(
-            sql: """
-                INSERT INTO deliveries (webhook_id, event_id, status, attempts, next_attempt_at)
-                SELECT id, ?, 'pending', 0, ? FROM webhooks WHERE workspace_id = ? AND kind = 'neutral'
-                """,
-            arguments: [eventId, time, workspace.id])
+        let subscriptions = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM webhooks WHERE workspace_id = ? AND kind = 'neutral'"), arguments: [workspace.id])
+        try DeliveryRecord.queue(db, .event(eventId), to: subscriptions, at: time)
     }
 
     /// Events of the workspace's feed after a sequence number, in order.

@@ -28,10 +28,9 @@ extension SupportStore {
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
-            try db.execute(
-                sql: "INSERT INTO agents (workspace_id, team_id, name, email) VALUES (?, ?, ?, ?)",
-                arguments: [workspace.id, EntityKind.team.number(from: team.id), name, email])
-            return Agent(id: EntityKind.agent.id(db.lastInsertedRowID), name: name, email: email, teamId: team.id)
+            let id = try AgentRecord.insert(
+                db, workspaceId: workspace.id, teamId: EntityKind.team.number(from: team.id), name: name, email: email)
+            return Agent(id: EntityKind.agent.id(id), name: name, email: email, teamId: team.id)
         }
     }
 

@@ -28,11 +28,9 @@ extension SupportStore {
     public func createWebhook(_ workspace: Workspace, url: String, secret: String) throws -> WebhookSubscription {
         try write { db in
             let time = now()
-            try db.execute(
-                sql: "INSERT INTO webhooks (workspace_id, url, secret, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [workspace.id, url, secret, time])
+            let id = try WebhookRecord.insert(db, .init(workspaceId: workspace.id, kind: .neutral, url: url, secret: secret), at: time)
             return WebhookSubscription(
-                id: EntityKind.webhook.id(db.lastInsertedRowID), url: url,
+                id: EntityKind.webhook.id(id), url: url,
                 createdAt: Date(timeIntervalSince1970: time))
         }
     }
