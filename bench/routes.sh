@@ -15,13 +15,16 @@
 # 4. The table: route, face, ours req/s, stub req/s, ratio, p99, targets met or missed.
 # Environment: HANDOFF_BIN (default .build/release/handoff), BENCH_DURATION (8s), WRK_THREADS (2),
 # WRK_CONNECTIONS (16), FLOW_CLIENTS (16), BENCH_HOT (100: conversations the message and list routes
-# cycle over), BENCH_OUT (file for the markdown table; default only printed).
+# cycle over), BENCH_OUT (file for the markdown table; default only printed), BENCH_PROFILE (an extended
+# regex on "FACE ROUTE": `perf record -g` of the mock during those routes, e.g. 'chatwoot GET …/messages|contacts'),
+# BENCH_PROFILE_DIR (default /tmp/handoff-bench-profiles). The profiler slows the routes it watches.
 # A benchmark, not a test: it prints figures and exits 0 unless the tools or servers fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HANDOFF=${HANDOFF_BIN:-${HANDOFF:-.build/release/handoff}}
 source bench/lib.sh
 D=${BENCH_DURATION:-8s}
+PROFILE_DIR=${BENCH_PROFILE_DIR:-/tmp/handoff-bench-profiles}
 T=${WRK_THREADS:-2}
 C=${WRK_CONNECTIONS:-16}
 FC=${FLOW_CLIENTS:-16}
@@ -107,9 +110,22 @@ rows="$work/rows.tsv"
 route() {
   local name=$1 face=$2 kind=$3 note=$4
   shift 4
-  local out
+  local out perf_pid="" slug
+  slug=$(tr -c 'A-Za-z0-9\n' '_' <<<"$face $name" | tr -s _)
+  if [ -n "${BENCH_PROFILE:-}" ] && grep -Eq "$BENCH_PROFILE" <<<"$face $name"; then
+    mkdir -p "$PROFILE_DIR"
+    perf record -F "${BENCH_PROFILE_HZ:-499}" -g -p "$MOCK_PID" -o "$PROFILE_DIR/$slug.data" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   out=$(env "$@" ROUTE_THREADS="$T" ROUTE_TAG="$RANDOM$RANDOM" \
     wrk -t"$T" -c"$C" -d"$D" --latency -s bench/route.lua "$MOCK_URL")
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+    perf report -i "$PROFILE_DIR/$slug.data" --stdio --no-children --percent-limit 1.5 -g none 2>/dev/null \
+      | grep -v '^#' | grep -v '^$' | head -n 30 >"$PROFILE_DIR/$slug.txt" || true
+    echo "   profile: $PROFILE_DIR/$slug.data (top of perf report in $slug.txt)"
+  fi
   parse_wrk "$out"
   local extra=""
   [ "$W_BAD" != 0 ] && extra+=" NON-2XX $W_BAD;"
