@@ -48,6 +48,8 @@ enum SecurityCases {
             needs: [.otherWorkspace, .neutralHTTP]
         ) { ctx in
             let user = try await ctx.freshUser()
+            // The other workspace has a user of its own, so a lookup that ignored the externalId would find it.
+            _ = try await ctx.other.support.ensureUser(.init(externalId: "conform-sec6-other-\(UUID().uuidString)"))
             let response = try await RawChecks.send(try ctx.other.raw, .GET, "/v1/users/\(user.id)")
             try RawChecks.problem(response, status: 404, "user from another workspace")
             let found = try await ctx.other.support.findUser(externalId: user.externalId)

@@ -5,6 +5,8 @@ import HandoffContract
 enum UserCases {
     static let all: [ConformanceCase] = [
         ConformanceCase("USR-001", .must, .core, rule: .entities, "Creating a user returns a server id and keeps the externalId.") { ctx in
+            // Another user first, so a store that hands back someone else shows it whichever case ran first.
+            _ = try await ctx.freshUser()
             let externalId = "conform-usr1-\(UUID().uuidString)"
             let user = try await ctx.support.ensureUser(.init(externalId: externalId, name: "Ada"))
             try check(!user.id.isEmpty, "user id is empty")

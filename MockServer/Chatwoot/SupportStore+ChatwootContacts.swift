@@ -71,7 +71,7 @@ extension SupportStore {
                 throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"])
             }
         }
-        if let identifier = input.identifier, !identifier.isEmpty, !has(.cwDuplicateIdentifiers),
+        if let identifier = input.identifier, !identifier.isEmpty, !boundary.has(.cwDuplicateIdentifiers),
             try Row.fetchOne(
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
                 arguments: [workspace.id, identifier, id ?? 0]) != nil
@@ -89,7 +89,7 @@ extension SupportStore {
             try validate(db, workspace, input, except: nil)
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
             var identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
-            if has(.cwDuplicateIdentifiers), let taken = identifier,
+            if boundary.has(.cwDuplicateIdentifiers), let taken = identifier,
                 try Row.fetchOne(
                     db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ?", arguments: [workspace.id, taken]) != nil
             {
@@ -103,7 +103,7 @@ extension SupportStore {
                     attributes: input.custom_attributes ?? [:], additionalAttributes: input.additional_attributes ?? [:]),
                 at: now())
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
-            if let inbox, !has(.cwNoContactInbox) {
+            if let inbox, !boundary.has(.cwNoContactInbox) {
                 let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)
                 let sourceId = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [ciId])
                 let views = ChatwootViews(store: self, db: db, workspace: workspace)
@@ -147,9 +147,10 @@ extension SupportStore {
         }
     }
 
-    /// Contacts matching a SQL condition, 15 a page, with Chatwoot's meta.
+    /// Contacts matching a SQL condition, 15 a page, with Chatwoot's meta and, unless told not to, `contact_inboxes`.
     func contactPage(
-        _ workspace: Workspace, condition: String, arguments: StatementArguments, page: Int, hasMore: Bool = false
+        _ workspace: Workspace, condition: String, arguments: StatementArguments, page: Int, hasMore: Bool = false,
+        withInboxes: Bool = true
     ) throws -> [String: JSONValue] {
         try db.read { db in
             let base = "FROM users WHERE workspace_id = ? AND (\(condition))"
@@ -159,7 +160,10 @@ extension SupportStore {
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             var meta: [String: JSONValue] = ["count": .int(count), "current_page": .int(page)]
             if hasMore { meta["has_more"] = .bool(page * 15 < count) }
-            return ["meta": .object(meta), "payload": .array(rows.map { .object(views.contact($0)) })]
+            return [
+                "meta": .object(meta),
+                "payload": .array(try rows.map { .object(withInboxes ? try views.contactWithInboxes($0) : views.contact($0)) }),
+            ]
         }
     }
 

@@ -90,7 +90,7 @@ extension SupportStore {
             default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
             }
             if try inboxHasBot(db, inboxId) {
-                state = has(.cwBotInboxStartsOpen) ? .queued : .bot
+                state = boundary.has(.cwBotInboxStartsOpen) ? .queued : .bot
             }
             let assignee = try input.assignee_id?.value.flatMap { id in
                 try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
@@ -103,7 +103,7 @@ extension SupportStore {
                 db, workspace,
                 .init(
                     workspaceId: workspace.id, userId: contactInboxRow["user_id"], state: state, teamId: team, assigneeId: assignee,
-                    context: .init(), customAttributes: input.custom_attributes ?? [:],
+                    customAttributes: input.custom_attributes ?? [:],
                     additionalAttributes: input.additional_attributes ?? [:], inboxId: inboxId, contactInboxId: contactInboxRow["id"]))
             if let message = input.message, let content = message.content, !content.isEmpty {
                 _ = try insertChatwootMessage(
@@ -169,7 +169,7 @@ extension SupportStore {
                 db, sql: "SELECT * \(base)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
                 arguments: arguments + filterArguments + [(page - 1) * 25])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            if has(.cwFlatConversationList) {
+            if boundary.has(.cwFlatConversationList) {
                 return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
             }
             return [
@@ -226,7 +226,7 @@ extension SupportStore {
             var assignee: Int64? = before["assignee_id"]
             if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
             var state = next.state(assigned: assignee != nil)
-            if has(.cwToggleOpenIgnored) && principal.isBot && current == .pending { state = .bot }
+            if boundary.has(.cwToggleOpenIgnored) && principal.isBot && current == .pending { state = .bot }
             try changeConversation(db, workspace, before: before, .init(state: state, assigneeId: .some(assignee)))
             return [
                 "meta": .object([:]),
@@ -263,7 +263,7 @@ extension SupportStore {
                     assignee = nil
                 }
                 if newTeam == nil { assignee = before["assignee_id"] }
-                if has(.cwTeamAssignmentIgnored) {
+                if boundary.has(.cwTeamAssignmentIgnored) {
                     return team.map { .object(views.team($0)) } ?? .null
                 }
                 let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state

@@ -33,17 +33,12 @@ extension SupportStore {
         "incoming_email", "input_csat", "integrations", "sticker", "voice_call",
     ]
 
-    /// Adds a message the way Chatwoot does: no contract refusals (the bot must keep itself silent), an
-    /// incoming message reopens a resolved conversation (`pending` in a bot inbox, else `open`). A conversation
-    /// the bot closed is final on every face: a message into it is refused.
+    /// Adds a message from Chatwoot's fields, under Chatwoot's policy (``FacePolicy/chatwoot``): no contract refusals
+    /// (the bot must keep itself silent), an incoming message reopens a resolved conversation (`pending` in a bot
+    /// inbox, else `open`). A conversation the bot closed is final on every face: a message into it is refused.
     func insertChatwootMessage(
         _ db: Database, _ workspace: Workspace, conversation: Row, _ input: MessageInput, principal: ChatwootPrincipal
     ) throws -> Row {
-        if ConversationState(rawValue: conversation["state"]) == .closed {
-            throw ChatwootError.unprocessable(
-                "This conversation was closed by the bot: the user's next contact opens a new conversation "
-                    + "(\(ContractError.conversationClosed.code))")
-        }
         let content = input.content ?? ""
         guard content.count <= 150_000 else {
             throw ChatwootError.unprocessable("Validation failed: Content is too long (maximum is 150000 characters)")
@@ -86,22 +81,21 @@ extension SupportStore {
                 return Choice(value: fields["value"]?.stringValue ?? title, label: title)
             }
         }
-        let visibility: Visibility = input.private == true && !has(.cwPrivateNotesPublic) ? .internal : .public
-        let message = try addMessage(
-            db, workspace,
-            .init(
-                conversationId: conversation["id"], author: author, visibility: visibility, text: content, choices: choices,
-                agentId: agentId, contentType: choices == nil && contentType != "text" ? contentType : nil,
-                contentAttributes: choices == nil ? attributes : nil, echoId: input.echo_id, sourceId: input.source_id),
-            toBot: MessageRules.isDeliveredToBot(author: author, visibility: visibility))
-        // Chatwoot's rule, by design: an incoming message reopens a resolved conversation (pending in a bot inbox).
-        let state = ConversationState(rawValue: conversation["state"]) ?? .bot
-        if author == .user && state.isFinished {
-            let reopened: ConversationState = try inboxHasBot(db, conversation["inbox_id"]) ? .bot : .queued
-            try changeConversation(
-                db, workspace, before: try conversationRow(db, id: conversation["id"])!, .init(state: reopened))
+        let visibility: Visibility = input.private == true && !boundary.has(.cwPrivateNotesPublic) ? .internal : .public
+        do {
+            return try addMessage(
+                db, workspace, state: ConversationState(rawValue: conversation["state"]) ?? .bot,
+                .init(
+                    conversationId: conversation["id"], author: author, visibility: visibility, text: content, choices: choices,
+                    agentId: agentId, contentType: choices == nil && contentType != "text" ? contentType : nil,
+                    contentAttributes: choices == nil ? attributes : nil, echoId: input.echo_id, sourceId: input.source_id),
+                policy: .chatwoot
+            ).row
+        } catch ContractError.conversationClosed {
+            throw ChatwootError.unprocessable(
+                "This conversation was closed by the bot: the user's next contact opens a new conversation "
+                    + "(\(ContractError.conversationClosed.code))")
         }
-        return message
     }
 
     /// `POST messages`.

@@ -19,6 +19,11 @@ extension SupportStore {
     @discardableResult
     func changeConversation(_ db: Database, _ workspace: Workspace, before: Row, _ patch: ConversationRecord.Patch) throws -> Row {
         let id: Int64 = before["id"]
+        var patch = patch
+        // The bot's close as a Chatwoot connector writes it (the marker, and resolved, in either order) is a close.
+        let attributes = patch.customAttributes ?? Rows.decode([String: JSONValue].self, before["custom_attributes"], default: [:])
+        let state = patch.state ?? ConversationState(rawValue: before["state"]) ?? .bot
+        if state == .resolved && ChatwootMapping.isClosedByBot(attributes) { patch.state = .closed }
         try ConversationRecord.update(db, id: id, patch, at: now())
         let after = try conversationRow(db, id: id)!
         try chatwootConversationChanged(db, workspace, before: before, after: after)
@@ -40,9 +45,7 @@ extension SupportStore {
 
     /// Stores a message (which moves its conversation's `seq` and `updated_at`) and reports it: Chatwoot's
     /// `message_created`, and the neutral `message.created` when `toBot` (the contract's rule decides, in the caller).
-    func addMessage(
-        _ db: Database, _ workspace: Workspace, _ new: MessageRecord.New, toBot: Bool
-    ) throws -> Row {
+    func storeMessage(_ db: Database, _ workspace: Workspace, _ new: MessageRecord.New, toBot: Bool) throws -> Row {
         let (id, _) = try MessageRecord.insert(db, new, at: now())
         let message = try MessageRecord.row(db, id: id)!
         try chatwootMessageCreated(db, workspace, message: message)

@@ -10,9 +10,9 @@ struct TokenAuthenticator: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if store.has(.noBodyLimit) { context.maxUploadSize = 64 << 20 }
-        context.lenientQuery = store.has(.ignoreBadQuery)
-        if store.has(.acceptAnyToken), let first = try store.workspaces().first {
+        if store.boundary.has(.noBodyLimit) { context.maxUploadSize = 64 << 20 }
+        context.lenientQuery = store.boundary.has(.ignoreBadQuery)
+        if store.boundary.has(.acceptAnyToken), let first = try store.workspaces().first {
             let token = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
             context.workspace = try store.workspace(forToken: token) ?? first
             return try await next(request, context)
@@ -38,6 +38,11 @@ struct TokenAuthenticator: RouterMiddleware {
                 extra: ["role": .string(credentials.role.rawValue), "required": .array(needed.map { .string($0) })])
         }
         context.workspace = credentials.workspace
+        if store.boundary.has(.leakAcrossWorkspaces),
+            let owner = try store.leakedWorkspace(path: request.uri.path[...], caller: credentials.workspace)
+        {
+            context.workspace = owner
+        }
         return try await next(request, context)
     }
 }

@@ -14,9 +14,7 @@ enum ConversationRecord {
         var state: ConversationState
         var teamId: Int64?
         var assigneeId: Int64?
-        /// The neutral context without its attributes (those are ``customAttributes``).
-        var context: ConversationContext
-        /// The conversation's attributes: the neutral `context.attributes`, Chatwoot's `custom_attributes`.
+        /// Chatwoot's `custom_attributes`, which also hold the neutral context (``ChatwootMapping``).
         var customAttributes: [String: JSONValue]
         var additionalAttributes: [String: JSONValue] = [:]
         var idempotencyKey: String?
@@ -42,8 +40,6 @@ enum ConversationRecord {
                     UPDATE workspaces SET next_conversation_number = next_conversation_number + 1 WHERE id = ?
                     RETURNING next_conversation_number - 1
                     """), arguments: [new.workspaceId])!
-        var context = new.context
-        context.attributes = [:]
         try db.cachedStatement(
             sql: """
                 INSERT INTO conversations (workspace_id, number, user_id, state, team_id, assignee_id, context, idempotency_key,
@@ -52,7 +48,7 @@ enum ConversationRecord {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            new.workspaceId, number, new.userId, new.state.rawValue, new.teamId, new.assigneeId, Rows.json(context),
+            new.workspaceId, number, new.userId, new.state.rawValue, new.teamId, new.assigneeId, "{}",
             new.idempotencyKey, time, time, new.inboxId, new.contactInboxId, UUID().uuidString.lowercased(),
             Rows.json(new.customAttributes), Rows.json(new.additionalAttributes), new.state.isWithHumans ? time : nil,
         ])

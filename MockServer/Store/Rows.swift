@@ -66,9 +66,9 @@ enum Rows {
     static func conversation(_ row: Row) -> Conversation {
         let teamId: Int64? = row["team_id"]
         let assigneeId: Int64? = row["assignee_id"]
-        // One set of attributes on every face: the neutral context's are Chatwoot's custom attributes.
-        var context = decode(ConversationContext.self, row["context"], default: .init())
-        context.attributes = decode([String: JSONValue].self, row["custom_attributes"], default: [:])
+        // One set of attributes on every face: the neutral context is kept in Chatwoot's custom attributes, laid out
+        // as the Chatwoot binding lays it out.
+        let context = ChatwootMapping.context(from: decode([String: JSONValue].self, row["custom_attributes"], default: [:]))
         return Conversation(
             id: EntityKind.conversation.id(row["id"]), number: row["number"],
             userId: EntityKind.user.id(row["user_id"]),

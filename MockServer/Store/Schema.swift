@@ -1,4 +1,5 @@
 import GRDB
+import HandoffContract
 
 /// The database schema as versioned migrations. Add a new migration; never edit a shipped one.
 enum Schema {
@@ -205,15 +206,17 @@ enum Schema {
                     """)
         }
         migrator.registerMigration("v4-one-attributes") { db in
-            // A conversation's attributes are kept once, as Chatwoot's custom attributes, and read as the neutral
-            // context's attributes; files from before kept the neutral ones inside the context.
-            try db.execute(
-                sql: """
-                    UPDATE conversations SET
-                        custom_attributes = json_patch(custom_attributes, COALESCE(json_extract(context, '$.attributes'), '{}')),
-                        context = json_remove(context, '$.attributes')
-                    WHERE json_valid(context) AND json_type(context, '$.attributes') = 'object';
-                    """)
+            // A conversation's context is kept once, in Chatwoot's custom attributes as the Chatwoot binding lays it out
+            // (``ChatwootMapping``); files from before kept the neutral context in a column of its own.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, context, custom_attributes, state FROM conversations WHERE context != '{}'")
+            for row in rows {
+                let context = Rows.decode(ConversationContext.self, row["context"], default: .init())
+                var attributes = Rows.decode([String: JSONValue].self, row["custom_attributes"], default: [:])
+                attributes.merge((try? ChatwootMapping.customAttributes(for: context)) ?? [:]) { $1 }
+                try db.execute(
+                    sql: "UPDATE conversations SET custom_attributes = ?, context = '{}' WHERE id = ?",
+                    arguments: [Rows.json(attributes), row["id"] as Int64])
+            }
         }
         return migrator
     }

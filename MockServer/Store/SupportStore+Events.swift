@@ -17,13 +17,14 @@ extension SupportStore {
         _ db: Database, _ workspace: Workspace, _ type: EventType, conversation: Conversation, agent: Agent?,
         message: Message?
     ) throws {
-        if has(.noAgentEvents) { return }
+        // The change pipeline's edge: the event defects drop or strip what the bot would hear.
+        if boundary.has(.noAgentEvents) { return }
         let seq = try Int.fetchOne(
             db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
             arguments: [workspace.id])!
         guard let user = try self.user(db, workspace, id: conversation.userId) else { return }
         let payload =
-            has(.eventsWithoutUser)
+            boundary.has(.eventsWithoutUser)
             ? EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
             : EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
         let time = now()
@@ -44,14 +45,13 @@ extension SupportStore {
 
     /// Events of the workspace's feed after a sequence number, in order.
     public func events(_ workspace: Workspace, after: Int, limit: Int) throws -> [SupportEvent] {
-        let sql =
-            has(.leakAcrossWorkspaces)
-            ? "SELECT * FROM events WHERE seq > ? ORDER BY id LIMIT ?"
-            : "SELECT * FROM events WHERE workspace_id = \(workspace.id) AND seq > ? ORDER BY seq LIMIT ?"
         let events = try db.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: [after, limit]).compactMap(Self.event)
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [workspace.id, after, limit]
+            ).compactMap(Self.event)
         }
-        return has(.eventsOutOfOrder) ? events.reversed() : events
+        return boundary.events(events)
     }
 
     static func event(_ row: Row) -> SupportEvent? {

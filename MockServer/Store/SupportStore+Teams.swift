@@ -36,14 +36,12 @@ extension SupportStore {
 
     /// The workspace's teams, by id.
     public func teams(_ workspace: Workspace) throws -> [Team] {
-        var teams = try db.read { db in try self.teams(db, workspace) }
-        if has(.singleTeam) { teams = Array(teams.prefix(1)) }
-        if has(.duplicateTeamIds), let first = teams.first {
-            teams = teams.map {
-                var team = $0; team.id = first.id; return team
-            }
-        }
-        return teams.map(reported)
+        boundary.teams(try referenceTeams(workspace))
+    }
+
+    /// The workspace's teams as stored.
+    func referenceTeams(_ workspace: Workspace) throws -> [Team] {
+        try db.read { db in try self.teams(db, workspace) }
     }
 
     func teams(_ db: Database, _ workspace: Workspace) throws -> [Team] {
@@ -53,17 +51,9 @@ extension SupportStore {
         ).map(Rows.team)
     }
 
-    /// A team as the API reports it (the `all-teams-unavailable` defect lies here).
-    func reported(_ team: Team) -> Team {
-        guard has(.allTeamsUnavailable) else { return team }
-        var team = team
-        team.availability = .init(available: false, reason: "offline", agentCount: team.availability.agentCount)
-        return team
-    }
-
     /// One team by id or name, or `notFound`.
     public func team(_ workspace: Workspace, _ reference: TeamReference) throws -> Team {
-        let found = try db.read { db in try self.team(db, workspace, reference) }.map(reported)
+        let found = try db.read { db in try self.team(db, workspace, reference) }.map(boundary.reported)
         guard let found else {
             switch reference {
             case .id(let id): throw ContractError.notFound(resource: "team", id: id)

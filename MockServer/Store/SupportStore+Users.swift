@@ -3,32 +3,6 @@ import GRDB
 import HandoffContract
 
 extension SupportStore {
-    /// Creates the user, or returns the one with the same `externalId` unchanged (`created` false).
-    public func ensureUser(_ workspace: Workspace, _ new: NewUser) throws -> (user: User, created: Bool) {
-        try write { db in
-            var storedExternalId = has(.truncateExternalId) ? String(new.externalId.prefix(32)) : new.externalId
-            if let existing = try self.user(db, workspace, externalId: new.externalId) {
-                if has(.recreateOverwritesUser) {
-                    try db.execute(
-                        sql: "UPDATE users SET name = ? WHERE id = ?",
-                        arguments: [new.name, EntityKind.user.number(from: existing.id)])
-                    return (try self.user(db, workspace, id: existing.id)!, false)
-                }
-                if !has(.duplicateUsers) { return (existing, false) }
-                storedExternalId += "#\(UUID().uuidString)"
-            }
-            let id = try UserRecord.insert(
-                db,
-                .init(
-                    workspaceId: workspace.id, externalId: storedExternalId, name: new.name, email: new.email, phone: new.phone,
-                    attributes: new.attributes ?? [:]),
-                at: now())
-            var user = try self.user(db, workspace, id: EntityKind.user.id(id))!
-            if has(.duplicateUsers) { user.externalId = new.externalId }
-            return (user, true)
-        }
-    }
-
     /// One user by id, or `notFound`.
     public func user(_ workspace: Workspace, id: String) throws -> User {
         let found = try db.read { db in try self.user(db, workspace, id: id) }
@@ -38,6 +12,10 @@ extension SupportStore {
 
     /// One user by the bot's id, or nil.
     public func user(_ workspace: Workspace, externalId: String) throws -> User? {
+        try boundary.user(self, workspace, externalId: externalId)
+    }
+
+    func referenceUser(_ workspace: Workspace, externalId: String) throws -> User? {
         try db.read { db in try self.user(db, workspace, externalId: externalId) }
     }
 
@@ -58,13 +36,8 @@ extension SupportStore {
     }
 
     func user(_ db: Database, _ workspace: Workspace, externalId: String) throws -> User? {
-        if has(.usersIgnoreExternalId) {
-            return try Row.fetchOne(
-                db, sql: "SELECT * FROM users WHERE workspace_id = ? ORDER BY id LIMIT 1", arguments: [workspace.id]
-            ).map(Rows.user)
-        }
-        return try Row.fetchOne(
-            db, sql: "SELECT * FROM users WHERE workspace_id = ? AND external_id = ?",
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM users WHERE workspace_id = ? AND external_id = ?"),
             arguments: [workspace.id, externalId]
         ).map(Rows.user)
     }

@@ -21,7 +21,9 @@ public final class SupportStore: Sendable {
     /// Encoded answers kept between writes (the teams list); dropped after every write.
     public let readCache = ReadCache()
     /// Rules broken on purpose (`--defect`); empty in normal use.
-    public let defects: Set<Defect>
+    public var defects: Set<Defect> { boundary.defects }
+    /// Where the defects wrap the reference rules.
+    let boundary: DefectBoundary
     /// Every request, webhook attempt and scripted-agent action per workspace, in memory (not persisted).
     public let journal: RequestJournal
     /// The database file; nil in memory.
@@ -31,7 +33,7 @@ public final class SupportStore: Sendable {
     /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof);
     /// `journalCapacity` bounds each workspace's request journal (default 10,000 entries).
     public init(path: String?, defects: Set<Defect> = [], journalCapacity: Int = RequestJournal.defaultCapacity) throws {
-        self.defects = defects
+        self.boundary = DefectBoundary(defects: defects)
         self.path = path
         self.journal = RequestJournal(capacity: journalCapacity)
         var configuration = Configuration()
@@ -93,11 +95,8 @@ public final class SupportStore: Sendable {
 
     func now() -> Double { Date().timeIntervalSince1970 }
 
-    /// Whether a defect is switched on.
-    public func has(_ defect: Defect) -> Bool { !defects.isEmpty && defects.contains(defect) }
-
-    /// `AND <column> = <workspace>`, or nothing under the leak defect.
+    /// `AND <column> = <workspace>`: every read by id is scoped to the caller's workspace.
     func scope(_ workspace: Workspace, _ column: String = "workspace_id") -> String {
-        has(.leakAcrossWorkspaces) ? "" : " AND \(column) = \(workspace.id)"
+        " AND \(column) = \(workspace.id)"
     }
 }

@@ -125,7 +125,7 @@ final class WebhookDispatcher: Service {
                     let (due, nextDueAt) =
                         (try? store.dueDeliveries(now: now, limit: maxInFlight * 4, perWorkspace: maxPerWorkspace * 2)) ?? ([], nil)
                     let fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
-                    if fresh.isEmpty || store.has(.noWebhooks) {
+                    if fresh.isEmpty || store.boundary.has(.noWebhooks) {
                         let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)
                         await store.signal.wait(
                             workspace: EventSignal.anyWorkspace, since: generation,
@@ -198,7 +198,7 @@ final class WebhookDispatcher: Service {
 
     /// The secret deliveries to this subscription are signed with (empty under an unsigned-webhooks defect).
     private func signingSecret(_ delivery: DueDelivery) -> String {
-        store.has(delivery.kind == "neutral" ? .unsignedWebhooks : .cwUnsignedWebhooks) ? "" : delivery.secret
+        store.boundary.has(delivery.kind == "neutral" ? .unsignedWebhooks : .cwUnsignedWebhooks) ? "" : delivery.secret
     }
 
     /// A signed POST with the headers of a delivery of `kind`: Chatwoot's for the Chatwoot kinds, ours for `neutral`.
@@ -246,7 +246,7 @@ final class WebhookDispatcher: Service {
             deliveryId = Self.chatwootDeliveryId(delivery.id)
         } else {
             let id = EntityKind.delivery.id(delivery.id)
-            deliveryId = store.has(.unstableDeliveryId) ? "\(id)-\(delivery.attempts + 1)" : id
+            deliveryId = store.boundary.has(.unstableDeliveryId) ? "\(id)-\(delivery.attempts + 1)" : id
         }
         let request = request(
             url: delivery.url, kind: delivery.kind, deliveryId: deliveryId, event: delivery.eventName, timestamp: timestamp,
@@ -263,7 +263,7 @@ final class WebhookDispatcher: Service {
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
         let retryAt =
-            delivered || store.has(.noWebhookRetry)
+            delivered || store.boundary.has(.noWebhookRetry)
             ? nil : retryTime(for: delivery.kind, status: status, attempts: attempts, now: Date().timeIntervalSince1970)
         if !delivered {
             logger.info(

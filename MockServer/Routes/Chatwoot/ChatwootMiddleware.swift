@@ -26,7 +26,7 @@ struct ChatwootAuthenticator: RouterMiddleware {
         var context = context
         context.workspace = workspace
         context.chatwootPrincipal = principal
-        context.chatwootWhitelistOff = store.has(.cwNoBotWhitelist)
+        context.chatwootWhitelistOff = store.boundary.has(.cwNoBotWhitelist)
         return try await next(request, context)
     }
 }

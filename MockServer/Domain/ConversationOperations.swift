@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import HandoffContract
+
+/// The contract's conversation operations, each rule enforced once, here. Faces call the public methods, which pass
+/// through the defect boundary (``DefectBoundary``, empty in normal use) to the reference rules below.
+extension SupportStore {
+    /// Opens a conversation in state `bot`. With an idempotency key, a retry returns the first one.
+    public func openConversation(
+        _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?
+    ) throws -> (conversation: Conversation, created: Bool) {
+        try boundary.openConversation(self, workspace, userId: userId, context: context, idempotencyKey: idempotencyKey)
+    }
+
+    /// Hands the conversation to a team. An unknown team is an error; a team that cannot take it
+    /// is the distinct outcome `teamUnavailable` and leaves the conversation unchanged. A repeated
+    /// transfer to the team that already has it changes nothing.
+    public func transfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws -> TransferOutcome {
+        try boundary.transfer(self, workspace, conversationId: conversationId, to: reference)
+    }
+
+    /// An agent takes the conversation; the first agent of its team when `agentId` is nil.
+    /// Emits `conversation.assigned` when the assignee changes.
+    public func accept(_ workspace: Workspace, conversationId: String, agentId: String?) throws -> Conversation {
+        let result = try write { db in
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            _ = try conversation.state.apply(.accept)
+            let agent: Agent
+            if let agentId {
+                guard let found = try self.agent(db, workspace, id: agentId) else {
+                    throw ContractError.notFound(resource: "agent", id: agentId)
+                }
+                agent = found
+            } else {
+                guard
+                    let teamNumber = conversation.teamId.flatMap(EntityKind.team.number(from:)),
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT * FROM agents WHERE team_id = ? ORDER BY id LIMIT 1", arguments: [teamNumber])
+                else { throw ContractError.validation(field: "agentId", reason: "the team has no agent to accept") }
+                agent = Rows.agent(row)
+            }
+            if conversation.state == .assigned && conversation.assigneeId == agent.id { return conversation }
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            return Rows.conversation(
+                try changeConversation(
+                    db, workspace, before: before, .init(state: .assigned, assigneeId: .some(EntityKind.agent.number(from: agent.id)))))
+        }
+        signal.fire(workspace.id)
+        return result
+    }
+
+    /// The agent is done: emits `conversation.resolved` once.
+    public func resolve(_ workspace: Workspace, conversationId: String) throws -> Conversation {
+        let result = try write { db in
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            _ = try conversation.state.apply(.resolve)
+            if conversation.state == .resolved { return conversation }
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            return Rows.conversation(try changeConversation(db, workspace, before: before, .init(state: .resolved)))
+        }
+        signal.fire(workspace.id)
+        return result
+    }
+
+    /// The bot ends the session; idempotent, and final.
+    public func close(_ workspace: Workspace, conversationId: String) throws -> Conversation {
+        try boundary.close(self, workspace, conversationId: conversationId)
+    }
+
+    // MARK: The reference rules
+
+    func referenceOpenConversation(
+        _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?,
+        initialState: ConversationState = .bot
+    ) throws -> (conversation: Conversation, created: Bool) {
+        try write { db in
+            if let idempotencyKey,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?",
+                    arguments: [workspace.id, idempotencyKey])
+            {
+                let existing = Rows.conversation(row)
+                guard existing.userId == userId else { throw ContractError.idempotencyKeyReused(idempotencyKey) }
+                return (existing, false)
+            }
+            guard let user = try self.user(db, workspace, id: userId) else {
+                throw ContractError.notFound(resource: "user", id: userId)
+            }
+            let userNumber = EntityKind.user.number(from: user.id)!
+            let inboxId = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM inboxes WHERE workspace_id = ? ORDER BY id LIMIT 1"), arguments: [workspace.id])
+            let contactInbox = try inboxId.map { try self.contactInbox(db, userId: userNumber, inboxId: $0, sourceId: nil) }
+            let row = try createConversation(
+                db, workspace,
+                .init(
+                    workspaceId: workspace.id, userId: userNumber, state: initialState,
+                    customAttributes: try ChatwootMapping.customAttributes(for: context), idempotencyKey: idempotencyKey,
+                    inboxId: inboxId,
+                    contactInboxId: contactInbox))
+            return (Rows.conversation(row), true)
+        }
+    }
+
+    func referenceTransfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws -> TransferOutcome {
+        try write { db in
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            if conversation.state == .resolved { throw ContractError.conversationResolved }
+            _ = try conversation.state.apply(.transfer)
+            guard let team = try self.team(db, workspace, reference) else {
+                switch reference {
+                case .id(let id): throw ContractError.unknownTeam(id)
+                case .name(let name): throw ContractError.unknownTeam(name)
+                }
+            }
+            if conversation.teamId == team.id && conversation.state.isWithHumans {
+                return .transferred(conversation, team)
+            }
+            guard team.availability.available else {
+                return .teamUnavailable(team: team, reason: team.availability.reason ?? "unavailable")
+            }
+            return .transferred(try handTo(db, workspace, conversation, team), team)
+        }
+    }
+
+    /// The write of a transfer: queued for the team, nobody assigned yet.
+    func handTo(_ db: Database, _ workspace: Workspace, _ conversation: Conversation, _ team: Team) throws -> Conversation {
+        let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversation.id)!)!
+        return Rows.conversation(
+            try changeConversation(
+                db, workspace, before: before,
+                .init(state: .queued, teamId: .some(EntityKind.team.number(from: team.id)), assigneeId: .some(nil))))
+    }
+
+    func referenceClose(_ workspace: Workspace, conversationId: String) throws -> Conversation {
+        try write { db in
+            let conversation = try self.requireConversation(db, workspace, id: conversationId)
+            if conversation.state == .closed { return conversation }
+            _ = try conversation.state.apply(.close)
+            let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
+            // Closed reads the same on every face: Chatwoot's resolved, marked as the bot's close.
+            var attributes = Rows.decode([String: JSONValue].self, before["custom_attributes"], default: [:])
+            attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601DateFormatter().string(from: Date()))
+            return Rows.conversation(
+                try changeConversation(db, workspace, before: before, .init(state: .closed, customAttributes: attributes)))
+        }
+    }
+}
