@@ -46,7 +46,9 @@ struct ChatwootContactsController {
         _ = try context.requireUser()
         let condition = "email IS NOT NULL OR phone IS NOT NULL OR identifier_set = 1"
         return try ChatwootJSON.response(
-            try store.contactPage(try context.requireWorkspace(), condition: condition, arguments: [], page: ChatwootJSON.page(request)))
+            try store.contactPage(
+                try context.requireWorkspace(), condition: condition, arguments: [], page: ChatwootJSON.page(request),
+                withInboxes: Self.includeContactInboxes(request)))
     }
 
     @Sendable func search(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -60,7 +62,12 @@ struct ChatwootContactsController {
         return try ChatwootJSON.response(
             try store.contactPage(
                 try context.requireWorkspace(), condition: condition, arguments: [like, like, like, like],
-                page: ChatwootJSON.page(request), hasMore: true))
+                page: ChatwootJSON.page(request), hasMore: true, withInboxes: Self.includeContactInboxes(request)))
+    }
+
+    /// Chatwoot's `include_contact_inboxes`: on when absent, else only when it is `true`.
+    static func includeContactInboxes(_ request: Request) -> Bool {
+        request.uri.queryParameters.get("include_contact_inboxes").map { $0 == "true" } ?? true
     }
 
     static let columns = ["name": "name", "email": "email", "phone_number": "phone", "identifier": "external_id"]
@@ -107,14 +114,15 @@ struct ChatwootContactsController {
         if condition.isEmpty { condition = "1" }
         return try ChatwootJSON.response(
             try store.contactPage(
-                try context.requireWorkspace(), condition: condition, arguments: arguments, page: ChatwootJSON.page(request)))
+                try context.requireWorkspace(), condition: condition, arguments: arguments, page: ChatwootJSON.page(request),
+                withInboxes: Self.includeContactInboxes(request)))
     }
 
     @Sendable func show(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let withInboxes = request.uri.queryParameters.get("include_contact_inboxes") != "false"
         return try ChatwootJSON.response(
-            try store.showContact(try context.requireWorkspace(), id: try context.number(), withInboxes: withInboxes))
+            try store.showContact(
+                try context.requireWorkspace(), id: try context.number(), withInboxes: Self.includeContactInboxes(request)))
     }
 
     @Sendable func update(_ request: Request, context: MockRequestContext) async throws -> Response {
