@@ -57,6 +57,7 @@ struct ChatwootConversationsController {
         routes.on(group, base: base, .post, "conversations/:id/labels", setLabels)
         routes.on(group, base: base, .post, "conversations/:id/messages", postMessage)
         routes.on(group, base: base, .get, "conversations/:id/messages", messages)
+        ChatwootFilterController(store: store).register(group, routes, base: base)
     }
 
     @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
