@@ -132,29 +132,8 @@ extension SupportStore {
         _ workspace: Workspace, status: String, assigneeType: String, inboxId: Int64?, teamId: Int64?, page: Int, caller: Int64?
     ) throws -> [String: JSONValue] {
         try db.read { db in
-            var base = "FROM conversations WHERE workspace_id = ?"
-            var arguments: StatementArguments = [workspace.id]
-            switch status {
-            case "open": base += " AND state IN ('queued', 'assigned')"
-            case "pending": base += " AND state = 'bot'"
-            case "resolved": base += " AND state IN ('resolved', 'closed')"
-            case "snoozed": base += " AND 0"
-            default: break
-            }
-            if let inboxId {
-                base += " AND inbox_id = ?"
-                arguments += [inboxId]
-            }
-            if let teamId {
-                base += " AND team_id = ?"
-                arguments += [teamId]
-            }
-            func count(_ extra: String, _ more: StatementArguments = []) throws -> Int {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)\(extra)", arguments: arguments + more) ?? 0
-            }
-            let mine = try count(" AND assignee_id = ?", [caller ?? -1])
-            let unassigned = try count(" AND assignee_id IS NULL")
-            let all = try count("")
+            let condition = Self.chatwootListCondition(workspace, status: status, inboxId: inboxId, teamId: teamId)
+            let counts = try chatwootConversationCounts(db, condition, caller: caller ?? -1)
             var filter = ""
             var filterArguments: StatementArguments = []
             switch assigneeType {
@@ -166,8 +145,8 @@ extension SupportStore {
             default: break
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * \(base)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
-                arguments: arguments + filterArguments + [(page - 1) * 25])
+                db, sql: "SELECT * FROM conversations WHERE \(condition.sql)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
+                arguments: condition.arguments + filterArguments + [(page - 1) * 25])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             if boundary.has(.cwFlatConversationList) {
                 return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
@@ -175,8 +154,8 @@ extension SupportStore {
             return [
                 "data": .object([
                     "meta": .object([
-                        "mine_count": .int(mine), "assigned_count": .int(all - unassigned), "unassigned_count": .int(unassigned),
-                        "all_count": .int(all),
+                        "mine_count": .int(counts.mine), "assigned_count": .int(counts.all - counts.unassigned),
+                        "unassigned_count": .int(counts.unassigned), "all_count": .int(counts.all),
                     ]),
                     "payload": .array(try rows.map { .object(try views.conversation($0)) }),
                 ])
