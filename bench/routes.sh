@@ -110,7 +110,7 @@ echo "$MOCK_URL (pid $MOCK_PID, db $db); Chatwoot account $ACCOUNT, inbox $INBOX
 CW="/api/v1/accounts/$ACCOUNT"
 q() { sqlite3 "$db" "$1"; }
 
-rows="$work/rows.tsv"
+rows="$work/rows.txt"
 : >"$rows"
 # route NAME FACE KIND NOTE [VAR=VALUE ...]: one wrk run of bench/route.lua; KIND is read or write.
 route() {
@@ -144,7 +144,8 @@ route() {
   local cpu
   cpu=$(awk -v t=$(( ticks_after - ticks_before )) -v n="$W_REQ" 'BEGIN { if (n > 0) printf "%.0f", t * 10000 / n; else print "n/a" }')
   printf '%-44s %-8s %7s req/s  p99 %7s ms  CPU %5s µs/req  (%s requests in %s s)%s\n' "$name" "$face" "$W_RPS" "$W_P99" "$cpu" "$W_REQ" "$W_SEC" "$extra"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$face" "$kind" "$W_RPS" "$W_P99" "$note" "$extra" "$cpu" >>"$rows"
+  # Fields split by the unit separator: a tab in IFS is whitespace, and empty fields would merge.
+  printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n' "$name" "$face" "$kind" "$W_RPS" "$W_P99" "$note" "$extra" "$cpu" >>"$rows"
   LAST_REQ=$W_REQ LAST_BAD=$W_BAD
 }
 # pool FILE SQL: the ids the next route takes.
@@ -293,7 +294,7 @@ table=$(
     "$STUB_GET" "$STUB_GET_P99" "$STUB_GET1" "$STUB_GET2"
   printf '| stub: POST /v1/conversations/cnv_1/messages | pact | – | %s | – | reference | %s | – | – | stores nothing; mean of before and after (%s, %s req/s) |\n' \
     "$STUB_POST" "$STUB_POST_P99" "$STUB_POST1" "$STUB_POST2"
-  while IFS=$'\t' read -r name face kind rps p99 note extra cpu; do
+  while IFS=$'\x1f' read -r name face kind rps p99 note extra cpu; do
     if [ "$kind" = read ]; then ref=$STUB_GET min=0.3 label="≥ 0.3× GET"; else ref=$STUB_POST min=0.2 label="≥ 0.2× POST"; fi
     r=$(ratio "$rps" "$ref")
     verdict=$(awk -v r="$r" -v m="$min" -v p="$p99" -v x="$extra" 'BEGIN {
