@@ -15,24 +15,15 @@ struct ContactInput: Decodable, Sendable {
 }
 
 extension SupportStore {
-    /// The contact inbox of a user in an inbox, created with a random UUID `source_id` when missing.
+    /// The contact inbox of a user in an inbox, created with a random UUID `source_id` when missing; a `source_id`
+    /// another contact has is Chatwoot's 422.
     func contactInbox(_ db: Database, userId: Int64, inboxId: Int64, sourceId: String?) throws -> Int64 {
-        if let sourceId {
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT id, user_id FROM contact_inboxes WHERE inbox_id = ? AND source_id = ?", arguments: [inboxId, sourceId])
-            {
-                guard (row["user_id"] as Int64) == userId else { throw ChatwootError.unprocessable("source_id should be unique") }
-                return row["id"]
-            }
-        } else if let id = try Int64.fetchOne(
-            db, sql: "SELECT id FROM contact_inboxes WHERE user_id = ? AND inbox_id = ? ORDER BY id LIMIT 1", arguments: [userId, inboxId])
-        {
-            return id
+        guard let sourceId else { return try ContactInboxRecord.ensure(db, userId: userId, inboxId: inboxId, at: now()) }
+        if let found = try ContactInboxRecord.find(db, inboxId: inboxId, sourceId: sourceId) {
+            guard found.userId == userId else { throw ChatwootError.unprocessable("source_id should be unique") }
+            return found.id
         }
-        try db.execute(
-            sql: "INSERT INTO contact_inboxes (user_id, inbox_id, source_id, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [userId, inboxId, sourceId ?? UUID().uuidString.lowercased(), now()])
-        return db.lastInsertedRowID
+        return try ContactInboxRecord.insert(db, userId: userId, inboxId: inboxId, sourceId: sourceId, at: now())
     }
 
     func requireInbox(_ db: Database, _ workspace: Workspace, _ id: Int64) throws -> Row {

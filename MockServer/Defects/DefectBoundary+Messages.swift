@@ -22,8 +22,9 @@ extension DefectBoundary {
             // The refusal of a public bot message is the one rule Chatwoot's policy leaves out.
             if new.author == .bot && visibility == .public && has(.botSpeaksAfterTransfer) { policy = .chatwoot }
         }
-        if has(.loseMessages), let seq = try store.skipTenthSeq(workspace, conversationId: conversationId) {
+        if has(.loseMessages) && posts.next(conversationId) % 10 == 0 {
             try MessageRules.check(author: new.author, visibility: visibility, state: state)
+            let seq = try store.skipSeq(workspace, conversationId: conversationId)
             let phantom = Message(
                 id: EntityKind.message.id(Int64(Int32.max) + Int64(seq)), conversationId: conversationId, seq: seq,
                 author: new.author, visibility: visibility, text: new.text, choices: new.choices, agentId: agentId,
@@ -63,15 +64,12 @@ extension DefectBoundary {
 
 /// What the message defects do to the store beside the reference rules.
 extension SupportStore {
-    /// Takes the conversation's next `seq` without storing a message when it is a tenth one (`lose-messages`).
-    func skipTenthSeq(_ workspace: Workspace, conversationId: String) throws -> Int? {
-        guard let number = EntityKind.conversation.number(from: conversationId) else { return nil }
+    /// Takes the conversation's next `seq` without storing a message (`lose-messages`).
+    func skipSeq(_ workspace: Workspace, conversationId: String) throws -> Int {
+        let number = EntityKind.conversation.number(from: conversationId)
         return try write { db in
-            guard let next = try Int.fetchOne(db, sql: "SELECT last_seq + 1 FROM conversations WHERE id = ?", arguments: [number]),
-                next % 10 == 0
-            else { return nil }
-            try db.execute(sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?", arguments: [number])
-            return next
+            try Int.fetchOne(
+                db, sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", arguments: [number]) ?? 0
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HandoffContract
+import Synchronization
 
 /// The rules broken on purpose (`handoff mock --defect`), kept at the boundary around the reference rules.
 ///
@@ -10,6 +11,8 @@ import HandoffContract
 struct DefectBoundary: Sendable {
     /// The defects switched on; empty in normal use.
     let defects: Set<Defect>
+    /// Posts counted per conversation (`lose-messages` loses every tenth, however many arrive at once).
+    let posts = PostCounter()
 
     /// Whether a defect is switched on.
     func has(_ defect: Defect) -> Bool { !defects.isEmpty && defects.contains(defect) }
@@ -44,5 +47,18 @@ extension DefectBoundary {
     /// A page of the event feed as answered: newest first under `events-out-of-order`.
     func events(_ events: [SupportEvent]) -> [SupportEvent] {
         has(.eventsOutOfOrder) ? events.reversed() : events
+    }
+}
+
+/// Counts calls per key, safely across tasks.
+final class PostCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    /// The count for `key` after this call.
+    func next(_ key: String) -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key]!
+        }
     }
 }

@@ -89,7 +89,7 @@ extension SupportStore {
             let userNumber = EntityKind.user.number(from: user.id)!
             let inboxId = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM inboxes WHERE workspace_id = ? ORDER BY id LIMIT 1"), arguments: [workspace.id])
-            let contactInbox = try inboxId.map { try self.contactInbox(db, userId: userNumber, inboxId: $0, sourceId: nil) }
+            let contactInbox = try inboxId.map { try ContactInboxRecord.ensure(db, userId: userNumber, inboxId: $0, at: now()) }
             let row = try createConversation(
                 db, workspace,
                 .init(

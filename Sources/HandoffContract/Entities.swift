@@ -146,7 +146,7 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var context: ConversationContext
     /// When it was opened.
     public var createdAt: Date
-    /// When it last changed state.
+    /// When it last changed: a new state, team, assignee, attribute or message, on any face.
     public var updatedAt: Date
 
     /// Creates a conversation value.
