@@ -104,6 +104,8 @@ INBOX=$(sed -n 's/.*, inbox \([0-9]*\).*/\1/p' <<<"$cwline")
 ADMIN=$(sed -n 's/.*api_access_token \([^ ,]*\) (administrator).*/\1/p' <<<"$cwline")
 BOT=$(sed -n 's/.* \([^ ,]*\) (agent bot of.*/\1/p' <<<"$cwline")
 AGENT=$(sed -n 's/.* \([^ ,]*\) (agent [^b][^o][^t].*/\1/p' <<<"$cwline")
+# The default seed's values when a start-up line changes shape.
+ACCOUNT=${ACCOUNT:-1} INBOX=${INBOX:-1} ADMIN=${ADMIN:-dev-token} BOT=${BOT:-bot-token} AGENT=${AGENT:-agent-token}
 TEAM=$(sqlite3 "$db" "SELECT id FROM teams WHERE name = 'Billing' LIMIT 1")
 NEUTRAL=${ADMIN:-dev-token}
 echo "$MOCK_URL (pid $MOCK_PID, db $db); Chatwoot account $ACCOUNT, inbox $INBOX; tokens admin $ADMIN, bot $BOT, agent $AGENT; Billing team $TEAM"
