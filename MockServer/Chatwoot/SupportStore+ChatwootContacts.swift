@@ -62,7 +62,7 @@ extension SupportStore {
                 throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"])
             }
         }
-        if let identifier = input.identifier, !identifier.isEmpty, !boundary.has(.cwDuplicateIdentifiers),
+        if let identifier = input.identifier, !identifier.isEmpty,
             try Row.fetchOne(
                 db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
                 arguments: [workspace.id, identifier, id ?? 0]) != nil
@@ -75,17 +75,11 @@ extension SupportStore {
     }
 
     /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
-    func createContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
+    func referenceCreateContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
         try write { db in
             try validate(db, workspace, input, except: nil)
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
-            var identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
-            if boundary.has(.cwDuplicateIdentifiers), let taken = identifier,
-                try Row.fetchOne(
-                    db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ?", arguments: [workspace.id, taken]) != nil
-            {
-                identifier = "\(taken)#\(UUID().uuidString)"
-            }
+            let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
             let userId = try UserRecord.insert(
                 db,
                 .init(
@@ -94,7 +88,7 @@ extension SupportStore {
                     attributes: input.custom_attributes ?? [:], additionalAttributes: input.additional_attributes ?? [:]),
                 at: now())
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
-            if let inbox, !boundary.has(.cwNoContactInbox) {
+            if let inbox {
                 let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)
                 let sourceId = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [ciId])
                 let views = ChatwootViews(store: self, db: db, workspace: workspace)

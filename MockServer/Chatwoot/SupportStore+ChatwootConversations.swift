@@ -55,7 +55,7 @@ extension SupportStore {
     }
 
     /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
-    func createConversationCW(
+    func referenceCreateConversation(
         _ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal
     ) throws
         -> [String: JSONValue]
@@ -89,9 +89,7 @@ extension SupportStore {
             case "snoozed": state = .queued
             default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
             }
-            if try inboxHasBot(db, inboxId) {
-                state = boundary.has(.cwBotInboxStartsOpen) ? .queued : .bot
-            }
+            if try inboxHasBot(db, inboxId) { state = .bot }
             let assignee = try input.assignee_id?.value.flatMap { id in
                 try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
             }
@@ -99,6 +97,7 @@ extension SupportStore {
                 try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
             }
             if state == .queued && assignee != nil { state = .assigned }
+
             var created = try createConversation(
                 db, workspace,
                 .init(
@@ -128,7 +127,7 @@ extension SupportStore {
     }
 
     /// `GET conversations`: 25 a page, newest activity first, with the four counts.
-    func listConversations(
+    func referenceListConversations(
         _ workspace: Workspace, status: String, assigneeType: String, inboxId: Int64?, teamId: Int64?, page: Int, caller: Int64?
     ) throws -> [String: JSONValue] {
         try db.read { db in
@@ -148,9 +147,6 @@ extension SupportStore {
                 db, sql: "SELECT * FROM conversations WHERE \(condition.sql)\(filter) ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET ?",
                 arguments: condition.arguments + filterArguments + [(page - 1) * 25])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            if boundary.has(.cwFlatConversationList) {
-                return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
-            }
             return [
                 "data": .object([
                     "meta": .object([
@@ -165,7 +161,7 @@ extension SupportStore {
 
     /// `POST toggle_status`: Chatwoot's rules, including the bot handoff (pending → open by a bot) and
     /// an agent's self-assignment when a conversation becomes open.
-    func toggleStatus(
+    func referenceToggleStatus(
         _ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal
     ) throws
         -> [String: JSONValue]
@@ -204,8 +200,7 @@ extension SupportStore {
             }
             var assignee: Int64? = before["assignee_id"]
             if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
-            var state = next.state(assigned: assignee != nil)
-            if boundary.has(.cwToggleOpenIgnored) && principal.isBot && current == .pending { state = .bot }
+            let state = next.state(assigned: assignee != nil)
             try changeConversation(db, workspace, before: before, .init(state: state, assigneeId: .some(assignee)))
             return [
                 "meta": .object([:]),
@@ -218,7 +213,7 @@ extension SupportStore {
     }
 
     /// `POST assignments`: `assignee_id` first, else `team_id`; unknown ids clear the field.
-    func assign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
+    func referenceAssign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
         defer { signal.fire(workspace.id) }
         return try write { db -> JSONValue in
             let before = try requireConversationRow(db, workspace, number: number)
@@ -242,23 +237,24 @@ extension SupportStore {
                     assignee = nil
                 }
                 if newTeam == nil { assignee = before["assignee_id"] }
-                if boundary.has(.cwTeamAssignmentIgnored) {
-                    return team.map { .object(views.team($0)) } ?? .null
-                }
                 let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state
                 try changeConversation(
                     db, workspace, before: before, .init(state: newState, teamId: .some(newTeam), assigneeId: .some(assignee)))
-                guard let team else { return .null }
-                let formatter = ISO8601DateFormatter()
-                return .object([
-                    "id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased()),
-                    "description": .string(Rows.optionalText(team, "description")), "allow_auto_assign": true,
-                    "account_id": .int(workspace.id), "created_at": .string(formatter.string(from: Date())),
-                    "updated_at": .string(formatter.string(from: Date())),
-                ])
+                return try team.map { try chatwootTeamAssignment($0, workspace) } ?? .null
             }
             return .null
         }
+    }
+
+    /// A team as `POST assignments` answers it.
+    func chatwootTeamAssignment(_ team: Row, _ workspace: Workspace) throws -> JSONValue {
+        let formatter = ISO8601DateFormatter()
+        return .object([
+            "id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased()),
+            "description": .string(Rows.optionalText(team, "description")), "allow_auto_assign": true,
+            "account_id": .int(workspace.id), "created_at": .string(formatter.string(from: Date())),
+            "updated_at": .string(formatter.string(from: Date())),
+        ])
     }
 
     /// `POST custom_attributes`: replaces the whole hash.

@@ -81,7 +81,7 @@ extension SupportStore {
                 return Choice(value: fields["value"]?.stringValue ?? title, label: title)
             }
         }
-        let visibility: Visibility = input.private == true && !boundary.has(.cwPrivateNotesPublic) ? .internal : .public
+        let visibility: Visibility = input.private == true ? .internal : .public
         do {
             return try addMessage(
                 db, workspace, state: ConversationState(rawValue: conversation["state"]) ?? .bot,
@@ -99,7 +99,7 @@ extension SupportStore {
     }
 
     /// `POST messages`.
-    func postChatwootMessage(
+    func referencePostChatwootMessage(
         _ workspace: Workspace, number: Int64, _ input: MessageInput, principal: ChatwootPrincipal
     )
         async throws -> [String: JSONValue]
