@@ -15,27 +15,30 @@ struct ChatwootViews {
     // MARK: rows
 
     func userRow(_ id: Int64) throws -> Row? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
     }
 
     func inboxRow(_ id: Int64?) throws -> Row? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM inboxes WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM inboxes WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
     }
 
     func agentRow(_ id: Int64?) throws -> Row? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM agents WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
     }
 
     func teamRow(_ id: Int64?) throws -> Row? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM teams WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
     }
 
     func botRow(_ id: Int64?) throws -> Row? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM agent_bots WHERE id = ?", arguments: [id])
+        return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_bots WHERE id = ?"), arguments: [id])
     }
 
     static func seconds(_ row: Row, _ column: String) -> JSONValue {
@@ -49,7 +52,7 @@ struct ChatwootViews {
     }
 
     static func object(_ text: String?) -> JSONValue {
-        Rows.decode(JSONValue.self, text, default: .object([:]))
+        Rows.value(text, default: .object([:]))
     }
 
     // MARK: contacts
@@ -142,7 +145,8 @@ struct ChatwootViews {
     /// The bot that speaks in a conversation's inbox (the inbox's bot, else the workspace's first).
     func speakingBot(inboxId: Int64?) throws -> Row? {
         if let bot = try inboxRow(inboxId).flatMap({ try botRow($0["bot_id"]) }) { return bot }
-        return try Row.fetchOne(db, sql: "SELECT * FROM agent_bots WHERE workspace_id = ? ORDER BY id LIMIT 1", arguments: [workspace.id])
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM agent_bots WHERE workspace_id = ? ORDER BY id LIMIT 1"), arguments: [workspace.id])
     }
 
     func contentAttributes(_ row: Row) -> JSONValue {
@@ -274,7 +278,7 @@ struct ChatwootViews {
             "agent_last_seen_at": 0, "assignee_last_seen_at": 0, "can_reply": true, "contact_last_seen_at": 0,
             "custom_attributes": Self.object(row["custom_attributes"]),
             "inbox_id": Self.optionalInt(row, "inbox_id"),
-            "labels": Rows.decode(JSONValue.self, row["labels"], default: .array([])), "muted": false, "snoozed_until": .null,
+            "labels": Rows.value(row["labels"], default: .array([])), "muted": false, "snoozed_until": .null,
             "status": .string(status(row)), "created_at": Self.seconds(row, "created_at"), "updated_at": .number(updated),
             "timestamp": Self.seconds(row, "updated_at"), "first_reply_created_at": 0, "unread_count": 0,
             "last_non_activity_message": lastJSON, "last_activity_at": Self.seconds(row, "updated_at"),
@@ -287,7 +291,7 @@ struct ChatwootViews {
     func conversationWebhook(_ row: Row) throws -> Object {
         var contactInbox: JSONValue = .null
         if let id: Int64 = row["contact_inbox_id"],
-            let ci = try Row.fetchOne(db, sql: "SELECT * FROM contact_inboxes WHERE id = ?", arguments: [id])
+            let ci = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contact_inboxes WHERE id = ?"), arguments: [id])
         {
             contactInbox = .object([
                 "id": .int(id), "contact_id": .int(ci["user_id"] as Int64), "inbox_id": .int(ci["inbox_id"] as Int64),
@@ -302,7 +306,7 @@ struct ChatwootViews {
             "account": .object(["id": .int(workspace.id), "name": .string(workspace.name)]),
             "additional_attributes": Self.object(row["additional_attributes"]),
             "custom_attributes": Self.object(row["custom_attributes"]),
-            "labels": Rows.decode(JSONValue.self, row["labels"], default: .array([])), "contact_inbox": contactInbox,
+            "labels": Rows.value(row["labels"], default: .array([])), "contact_inbox": contactInbox,
             "meta": .object(try meta(row, webhook: true)), "messages": .array(messages), "snoozed_until": .null,
             "unread_count": 0, "first_reply_created_at": .null, "priority": .string(Rows.optionalText(row, "priority")),
             "waiting_since": (row["waiting_since"] as Double?).map { .int(Int64($0)) } ?? .null,

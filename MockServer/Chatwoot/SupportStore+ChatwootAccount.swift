@@ -129,7 +129,7 @@ extension SupportStore {
         .object([
             "id": .int(row["id"] as Int64), "name": .string(Rows.optionalText(row, "name")), "url": .string(Rows.text(row, "url")),
             "account_id": .int(workspace.id),
-            "subscriptions": Rows.decode(JSONValue.self, row["subscriptions"], default: .array([])),
+            "subscriptions": Rows.value(row["subscriptions"], default: .array([])),
             "secret": .string(Rows.text(row, "secret")),
         ])
     }

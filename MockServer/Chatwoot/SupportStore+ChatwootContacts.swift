@@ -105,9 +105,9 @@ extension SupportStore {
         try write { db in
             let row = try requireContact(db, workspace, id)
             try validate(db, workspace, input, except: id)
-            var custom = Rows.decode([String: JSONValue].self, row["attributes"], default: [:])
+            var custom = Rows.object(row["attributes"])
             custom.merge(input.custom_attributes ?? [:]) { $1 }
-            var additional = Rows.decode([String: JSONValue].self, row["additional_attributes"], default: [:])
+            var additional = Rows.object(row["additional_attributes"])
             additional.merge(input.additional_attributes ?? [:]) { $1 }
             try db.execute(
                 sql: """

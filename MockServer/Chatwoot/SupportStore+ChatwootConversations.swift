@@ -271,7 +271,7 @@ extension SupportStore {
         try write { db in
             let before = try requireConversationRow(db, workspace, number: number)
             guard let labels else {
-                return ["payload": Rows.decode(JSONValue.self, before["labels"], default: .array([]))]
+                return ["payload": Rows.value(before["labels"], default: .array([]))]
             }
             let unique = labels.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             try changeConversation(db, workspace, before: before, .init(labels: unique))

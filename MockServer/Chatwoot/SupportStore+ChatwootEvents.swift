@@ -49,6 +49,7 @@ extension SupportStore {
         body["event"] = .string(event)
         let text = Rows.json(JSONValue.object(body))
         try DeliveryRecord.queue(db, .chatwoot(payload: text, event: event, conversationId: conversation["id"]), to: targets, at: now())
+        deliveriesAdded(db)
     }
 
     /// True when the workspace has any Chatwoot webhook at all (so most writes skip the rendering).

@@ -67,7 +67,7 @@ extension SupportStore {
             throw ChatwootError.unprocessable("'\(contentType)' is not a valid content_type")
         }
         var attributes = input.content_attributes
-        if case .string(let text) = attributes { attributes = Rows.decode(JSONValue.self, text, default: .object([:])) }
+        if case .string(let text) = attributes { attributes = Rows.value(text, default: .object([:])) }
         var choices: [Choice]?
         if contentType == "input_select" {
             guard case .object(let object) = attributes ?? .null, case .array(let items) = object["items"] ?? .null else {
@@ -139,7 +139,7 @@ extension SupportStore {
                 rows = try Row.fetchAll(db, sql: sql + " ORDER BY id LIMIT 1000", arguments: arguments)
             }
             var meta: [String: JSONValue] = [
-                "labels": Rows.decode(JSONValue.self, conversation["labels"], default: .array([])),
+                "labels": Rows.value(conversation["labels"], default: .array([])),
                 "additional_attributes": ChatwootViews.object(conversation["additional_attributes"]),
                 "agent_last_seen_at": .null, "assignee_last_seen_at": .null,
             ]

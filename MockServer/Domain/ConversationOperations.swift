@@ -138,7 +138,7 @@ extension SupportStore {
             _ = try conversation.state.apply(.close)
             let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
             // Closed reads the same on every face: Chatwoot's resolved, marked as the bot's close.
-            var attributes = Rows.decode([String: JSONValue].self, before["custom_attributes"], default: [:])
+            var attributes = Rows.object(before["custom_attributes"])
             attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601DateFormatter().string(from: Date()))
             return Rows.conversation(
                 try changeConversation(db, workspace, before: before, .init(state: .closed, customAttributes: attributes)))

@@ -21,7 +21,7 @@ extension SupportStore {
         let id: Int64 = before["id"]
         var patch = patch
         // The bot's close as a Chatwoot connector writes it (the marker, and resolved, in either order) is a close.
-        let attributes = patch.customAttributes ?? Rows.decode([String: JSONValue].self, before["custom_attributes"], default: [:])
+        let attributes = patch.customAttributes ?? Rows.object(before["custom_attributes"])
         let state = patch.state ?? ConversationState(rawValue: before["state"]) ?? .bot
         if state == .resolved && ChatwootMapping.isClosedByBot(attributes) { patch.state = .closed }
         try ConversationRecord.update(db, id: id, patch, at: now())

@@ -20,6 +20,23 @@ enum Rows {
         (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
 
+    /// A JSON value as stored text, written directly (the hot path: attributes, Chatwoot payloads).
+    static func json(_ value: JSONValue) -> String { JSONValueWriter.text(value) }
+
+    /// An object as stored text, written directly.
+    static func json(_ value: [String: JSONValue]) -> String { JSONValueWriter.text(.object(value)) }
+
+    /// A stored JSON object, read by the strict parser (an empty object for anything else).
+    static func object(_ text: String?) -> [String: JSONValue] {
+        guard let text, case .object(let members)? = JSONValueParser.parse(Array(text.utf8)) else { return [:] }
+        return members
+    }
+
+    /// A stored JSON value, read by the strict parser.
+    static func value(_ text: String?, default fallback: JSONValue) -> JSONValue {
+        text.flatMap { JSONValueParser.parse(Array($0.utf8)) } ?? fallback
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {
         guard let text, let value = try? decoder.decode(T.self, from: Data(text.utf8)) else { return fallback }
         return value
@@ -45,7 +62,7 @@ enum Rows {
         User(
             id: EntityKind.user.id(row["id"]), externalId: text(row, "external_id"), name: optionalText(row, "name"),
             email: optionalText(row, "email"), phone: optionalText(row, "phone"),
-            attributes: decode([String: JSONValue].self, row["attributes"], default: [:]),
+            attributes: Rows.object(row["attributes"]),
             createdAt: date(row, "created_at"))
     }
 
@@ -68,7 +85,7 @@ enum Rows {
         let assigneeId: Int64? = row["assignee_id"]
         // One set of attributes on every face: the neutral context is kept in Chatwoot's custom attributes, laid out
         // as the Chatwoot binding lays it out.
-        let context = ChatwootMapping.context(from: decode([String: JSONValue].self, row["custom_attributes"], default: [:]))
+        let context = ChatwootMapping.context(from: Rows.object(row["custom_attributes"]))
         return Conversation(
             id: EntityKind.conversation.id(row["id"]), number: row["number"],
             userId: EntityKind.user.id(row["user_id"]),

@@ -211,7 +211,7 @@ enum Schema {
             let rows = try Row.fetchAll(db, sql: "SELECT id, context, custom_attributes, state FROM conversations WHERE context != '{}'")
             for row in rows {
                 let context = Rows.decode(ConversationContext.self, row["context"], default: .init())
-                var attributes = Rows.decode([String: JSONValue].self, row["custom_attributes"], default: [:])
+                var attributes = Rows.object(row["custom_attributes"])
                 attributes.merge((try? ChatwootMapping.customAttributes(for: context)) ?? [:]) { $1 }
                 try db.execute(
                     sql: "UPDATE conversations SET custom_attributes = ?, context = '{}' WHERE id = ?",

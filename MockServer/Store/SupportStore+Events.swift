@@ -41,6 +41,7 @@ extension SupportStore {
         let subscriptions = try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM webhooks WHERE workspace_id = ? AND kind = 'neutral'"), arguments: [workspace.id])
         try DeliveryRecord.queue(db, .event(eventId), to: subscriptions, at: time)
+        if !subscriptions.isEmpty { deliveriesAdded(db) }
     }
 
     /// Events of the workspace's feed after a sequence number, in order.
@@ -65,5 +66,13 @@ extension SupportStore {
             conversationId: EntityKind.conversation.id(row["conversation_id"]), userId: payload.userId,
             externalUserId: payload.externalUserId, agent: payload.agent, message: payload.message,
             occurredAt: Rows.date(row, "created_at"))
+    }
+}
+
+extension SupportStore {
+    /// Counts deliveries queued by the current transaction once it commits (the dispatcher looks at the queue only
+    /// when this count has moved, or when something is due or in flight).
+    func deliveriesAdded(_ db: Database) {
+        db.afterNextTransaction { [self] _ in deliveriesQueued.add(1, ordering: .releasing) }
     }
 }

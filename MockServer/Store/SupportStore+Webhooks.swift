@@ -151,6 +151,7 @@ extension SupportStore {
                     WHERE id = ? AND webhook_id IN (SELECT id FROM webhooks WHERE workspace_id = ?)
                     """, arguments: [now(), number, workspace.id])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "delivery", id: deliveryId) }
+            deliveriesAdded(db)
         }
         signal.fire(workspace.id)
     }

@@ -13,6 +13,8 @@ public final class SupportStore: Sendable {
     let db: any DatabaseWriter
     /// Woken after every commit that adds events; long-polls and the webhook dispatcher wait on it.
     public let signal = EventSignal()
+    /// Counts the deliveries queued since start, so the dispatcher only looks at the queue when it has grown.
+    let deliveriesQueued = Atomic<UInt64>(0)
     /// Known token digests (SHA-256, hex) and their workspaces, filled on first use and compared in
     /// constant time; tokens never change workspace and the token itself is never kept.
     let tokenCache = Mutex<[(hash: String, credentials: Credentials)]>([])

@@ -95,6 +95,8 @@ final class WebhookDispatcher: Service {
     /// How old the stale probe's timestamp is, in seconds: past any sensible tolerance (Chatwoot's and ours is 300).
     static let probeStaleness = 600
 
+    private func dueProbesEmpty() -> Bool { dueProbes.withLock { $0.isEmpty } }
+
     func run() async throws {
         do {
             try await dispatch()
@@ -108,6 +110,11 @@ final class WebhookDispatcher: Service {
     private func dispatch() async throws {
         await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { [self] group in
+                // What the last look at the queue saw: with nothing queued since, nothing in flight and nothing due yet,
+                // a wake-up (every acknowledged write fires one) needs no query.
+                var quiet = false
+                var lastQueued: UInt64 = 0
+                var lastNextDue: Double?
                 while !Task.isCancelled {
                     let generation = store.signal.generation(EventSignal.anyWorkspace)
                     // Probes run beside the real deliveries, never in their slots.
@@ -122,8 +129,18 @@ final class WebhookDispatcher: Service {
                     let now = Date().timeIntervalSince1970
                     let busy = inFlight.withLock { $0 }
                     let room = maxInFlight - busy.count
+                    let queued = store.deliveriesQueued.load(ordering: .acquiring)
+                    if quiet, busy.isEmpty, queued == lastQueued, (lastNextDue ?? .infinity) > now, dueProbesEmpty() {
+                        let seconds = min(max((lastNextDue ?? now + 1) - now, 0.005), 1)
+                        await store.signal.wait(
+                            workspace: EventSignal.anyWorkspace, since: generation, timeout: .milliseconds(Int(seconds * 1000)))
+                        continue
+                    }
+                    lastQueued = queued
                     let (due, nextDueAt) =
                         (try? store.dueDeliveries(now: now, limit: maxInFlight * 4, perWorkspace: maxPerWorkspace * 2)) ?? ([], nil)
+                    quiet = due.isEmpty && busy.isEmpty
+                    lastNextDue = nextDueAt
                     let fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
                     if fresh.isEmpty || store.boundary.has(.noWebhooks) {
                         let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)

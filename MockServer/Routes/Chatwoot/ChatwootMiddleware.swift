@@ -101,9 +101,9 @@ extension MockRequestContext {
 /// Chatwoot's JSON responses.
 enum ChatwootJSON {
     static func response(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try Rows.encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONValueWriter.bytes(value))))
     }
 
     static func response(_ object: [String: JSONValue]) throws -> Response { try response(.object(object)) }
