@@ -1,9 +1,11 @@
+import ServiceLifecycle
 import Synchronization
 
 /// Wakes waiters when events are committed, per workspace, without losing a wake-up: a waiter
 /// reads the generation before it looks for events, then waits only if nothing fired since.
 public final class EventSignal: Sendable {
     private struct State {
+        var closed = false
         var generation: [Int64: UInt64] = [:]
         var waiters: [Int64: [Int: CheckedContinuation<Void, Never>]] = [:]
         var nextWaiter = 0
@@ -34,10 +36,30 @@ public final class EventSignal: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Returns when `workspace` fires after `since`, or after `timeout`, whichever comes first.
+    /// Wakes every waiter now and every later one at once: the server is stopping, so long-polls answer with what
+    /// they have instead of holding the shutdown for up to their whole wait.
+    public func close() {
+        let woken = state.withLock { state in
+            state.closed = true
+            let waiting = state.waiters.values.flatMap(\.values)
+            state.waiters.removeAll()
+            return waiting
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Runs `body` (a long-poll) so that the server's graceful shutdown closes the signal and ends it early.
+    public func untilShutdown<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        try await withGracefulShutdownHandler(operation: body, onGracefulShutdown: { self.close() })
+    }
+
+    /// Returns when `workspace` fires after `since`, or after `timeout`, whichever comes first (at once once closed).
     public func wait(workspace: Int64, since: UInt64, timeout: Duration) async {
         let ticket: Int? = state.withLock { state in
-            guard state.generation[workspace, default: 0] == since else { return nil }
+            guard !state.closed, state.generation[workspace, default: 0] == since else { return nil }
             state.nextWaiter += 1
             return state.nextWaiter
         }
@@ -45,7 +67,7 @@ public final class EventSignal: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let registered = state.withLock { state -> Bool in
-                    guard state.generation[workspace, default: 0] == since else { return false }
+                    guard !state.closed, state.generation[workspace, default: 0] == since else { return false }
                     state.waiters[workspace, default: [:]][ticket] = continuation
                     return true
                 }

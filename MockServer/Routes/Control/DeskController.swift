@@ -97,7 +97,8 @@ struct DeskController {
         guard let since, since == current, wait > 0 else {
             return try JSONIO.response(Changes(generation: String(current), changed: since != current))
         }
-        await store.signal.wait(workspace: workspace.id, since: since, timeout: .seconds(wait))
+        let signal = store.signal
+        await signal.untilShutdown { await signal.wait(workspace: workspace.id, since: since, timeout: .seconds(wait)) }
         let after = store.signal.generation(workspace.id)
         return try JSONIO.response(Changes(generation: String(after), changed: after != since))
     }

@@ -23,11 +23,16 @@ struct EventsController {
         } else if events.isEmpty && wait > 0 {
             // The signal fires on every write, not only on events: wait again until an event or the deadline.
             let deadline = ContinuousClock.now + .seconds(wait)
-            var generation = generation
-            while events.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
-                await store.signal.wait(workspace: workspace.id, since: generation, timeout: deadline - ContinuousClock.now)
-                generation = store.signal.generation(workspace.id)
-                events = try store.events(workspace, after: after, limit: limit)
+            let signal = store.signal
+            events = try await signal.untilShutdown {
+                var generation = generation
+                var events = events
+                while events.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled && !signal.isClosed {
+                    await signal.wait(workspace: workspace.id, since: generation, timeout: deadline - ContinuousClock.now)
+                    generation = signal.generation(workspace.id)
+                    events = try store.events(workspace, after: after, limit: limit)
+                }
+                return events
             }
         }
         return try JSONIO.response(ListResponse(data: events, next: String(events.last?.seq ?? after)))
