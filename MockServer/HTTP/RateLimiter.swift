@@ -61,10 +61,13 @@ final class RateLimiter<C: Clock>: RouterMiddleware, Sendable where C.Duration =
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], !header.isEmpty else {
-            return try await next(request, context)
+        // One bucket per token, however its header is spelled (`bearer x` and `Bearer x` are one caller).
+        let key: String
+        switch PresentedToken.bearer(request) {
+        case .missing: return try await next(request, context)
+        case .malformed: key = SupportStore.hash(token: request.headers[.authorization] ?? "")
+        case .token(let token): key = SupportStore.hash(token: token)
         }
-        let key = SupportStore.hash(token: header)
         let elapsed = start.duration(to: clock.now).components
         let now = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         let retryAfter = state.withLock { state -> Int? in

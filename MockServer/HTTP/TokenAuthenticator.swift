@@ -12,19 +12,19 @@ struct TokenAuthenticator: RouterMiddleware {
         var context = context
         if store.boundary.has(.noBodyLimit) { context.maxUploadSize = 64 << 20 }
         context.lenientQuery = store.boundary.has(.ignoreBadQuery)
+        let presented = PresentedToken.bearer(request)
         if store.boundary.has(.acceptAnyToken), let first = try store.workspaces().first {
-            let token = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
+            let token = if case .token(let token) = presented { token } else { "" }
             context.workspace = try store.workspace(forToken: token) ?? first
             return try await next(request, context)
         }
-        guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("Send Authorization: Bearer <token> (the dev token is printed at start).")
+        let token: String
+        switch presented {
+        case .missing: throw APIError.unauthorized("Send Authorization: Bearer <token> (the dev token is printed at start).")
+        case .malformed: throw APIError.unauthorized("The Authorization header must be 'Bearer <token>'.", code: "invalid_token")
+        case .token(let value): token = value
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            throw APIError.unauthorized("The Authorization header must be 'Bearer <token>'.", code: "invalid_token")
-        }
-        guard let credentials = try store.credentials(forToken: String(parts[1])) else {
+        guard let credentials = try store.credentials(forToken: token) else {
             throw APIError.unauthorized("The token is not known to this server.", code: "invalid_token")
         }
         let allowed = TokenRole.allowed(method: request.method, path: request.uri.path)

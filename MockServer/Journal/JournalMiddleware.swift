@@ -70,13 +70,8 @@ struct JournalMiddleware: RouterMiddleware {
 
     /// The workspace of a token the authenticators never saw (the route did not exist, say).
     private func workspaceFromHeaders(_ request: Request) -> Workspace? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return try? store.workspace(forToken: String(header.dropFirst("bearer ".count)))
-        }
-        if let token = request.headers[.apiAccessToken] ?? request.headers[.apiAccessTokenDashed] {
-            return (try? store.chatwootPrincipal(forToken: token))?.0
-        }
-        return nil
+        guard let token = PresentedToken.any(request) else { return nil }
+        return (try? store.credentials(forToken: token))?.workspace
     }
 
     /// Whether a request goes into the journal (see the type's documentation).

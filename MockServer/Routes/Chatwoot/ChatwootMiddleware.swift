@@ -19,9 +19,7 @@ struct ChatwootAuthenticator: RouterMiddleware {
     let store: SupportStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.headers[.apiAccessToken] ?? request.headers[.apiAccessTokenDashed], !token.isEmpty else {
-            throw ChatwootError.signIn
-        }
+        guard case .token(let token) = PresentedToken.chatwoot(request) else { throw ChatwootError.signIn }
         guard let (workspace, principal) = try store.chatwootPrincipal(forToken: token) else { throw ChatwootError.invalidToken }
         var context = context
         context.workspace = workspace
