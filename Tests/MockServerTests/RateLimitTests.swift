@@ -21,6 +21,20 @@ struct RateLimitTests {
         #expect(slow.take(now: 1.2) == nil)
     }
 
+    @Test("one bucket per token however the scheme is spelled: 'bearer x' does not get a second bucket beside 'Bearer x'")
+    func schemeSpelling() async throws {
+        try await withServer(rateLimit: 1) { server in
+            let raw = HTTPTransport(baseURL: server.url, token: nil)
+            var statuses: [Int] = []
+            for scheme in ["Bearer", "bearer", "BEARER"] {
+                let exchange = try await raw.send(.GET, "/v1/teams", body: nil, headers: [("Authorization", "\(scheme) dev-token")])
+                statuses.append(exchange.status ?? 0)
+            }
+            #expect(statuses.first == 200)
+            #expect(statuses.dropFirst().allSatisfy { $0 == 429 }, "\(statuses)")
+        }
+    }
+
     @Test("--rate-limit: past N requests per second a token gets 429 rate_limited with Retry-After; other tokens do not")
     func limited() async throws {
         let rate = 2
