@@ -54,8 +54,11 @@ find "$root/examples" -name '__pycache__' -prune -exec rm -rf {} +
   echo
   sed -n '3,4p' README.md
   echo
-  echo "One static executable: the Swift standard library is linked in. It needs these shared libraries"
-  echo "of the system (from \`ldd handoff\`):"
+  glibc=$(objdump -T "$root/handoff" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1 | sed 's/GLIBC_//')
+  glibcxx=$(objdump -T "$root/handoff" 2>/dev/null | grep -o 'GLIBCXX_[0-9.]*' | sort -Vu | tail -n 1 | sed 's/GLIBCXX_//')
+  echo "One executable with the Swift standard library and Foundation linked in statically: no Swift toolchain"
+  echo "or runtime is needed. It needs these shared libraries of the system (from \`ldd handoff\`;"
+  echo "glibc ${glibc:-?} or newer, libstdc++ with GLIBCXX_${glibcxx:-?}):"
   echo
   ldd "$root/handoff" | awk '$1 !~ /^linux-vdso/ {print "- `" $1 "`"}'
   echo

@@ -13,7 +13,9 @@ import pytest
 
 import handoffkit
 
-chatwoot = pytest.importorskip("chatwoot", reason="chatwoot-sdk (PyPI) is not installed")
+# chatwoot-sdk (PyPI), a Chatwoot client; scripts/test-dist.sh requires it, elsewhere its absence skips the file.
+if not os.environ.get("HANDOFFKIT_REQUIRE_CHATWOOT_SDK"):
+    pytest.importorskip("chatwoot", reason="chatwoot-sdk (PyPI) is not installed")
 from chatwoot import ChatwootClient  # noqa: E402
 
 # Bea Billing, the agent of the default seed's agent-token.
