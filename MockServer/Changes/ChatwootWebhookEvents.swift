@@ -41,8 +41,7 @@ extension SupportStore {
         _ db: Database, _ workspace: Workspace, event: String, conversation: Row,
         payload: (ChatwootViews) throws -> [String: JSONValue]
     ) throws {
-        if boundary.has(.cwNoMessageWebhooks) && event == "message_created" { return }
-        if boundary.has(.cwNoStatusWebhooks) && event == "conversation_status_changed" { return }
+        if !boundary.emitsChatwootWebhook(event) { return }
         let targets = try chatwootTargets(db, workspace, event: event, inboxId: conversation["inbox_id"])
         if targets.isEmpty { return }
         var body = try payload(ChatwootViews(store: self, db: db, workspace: workspace))

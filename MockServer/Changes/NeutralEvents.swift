@@ -18,15 +18,15 @@ extension SupportStore {
         message: Message?
     ) throws {
         // The change pipeline's edge: the event defects drop or strip what the bot would hear.
-        if boundary.has(.noAgentEvents) { return }
+        if !boundary.emitsNeutralEvents { return }
         let seq = try Int.fetchOne(
             db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
             arguments: [workspace.id])!
         guard let user = try self.user(db, workspace, id: conversation.userId) else { return }
         let payload =
-            boundary.has(.eventsWithoutUser)
-            ? EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
-            : EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
+            boundary.eventsCarryUser
+            ? EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
+            : EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
         let time = now()
         try db.execute(
             sql: """

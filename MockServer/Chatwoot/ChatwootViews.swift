@@ -199,7 +199,7 @@ struct ChatwootViews {
             "id": .int(row["id"] as Int64), "content": .string(Rows.text(row, "text")),
             "inbox_id": Self.optionalInt(conversation, "inbox_id"),
             "conversation_id": .int(conversation["number"] as Int64),
-            "message_type": store.boundary.has(.cwStringMessageTypeInREST)
+            "message_type": store.boundary.restMessageTypeAsString
                 ? .string(ChatwootMessageType(author).name) : .int(ChatwootMessageType(author).rawValue),
             "content_type": .string(contentType(row)),
             "status": "sent", "content_attributes": contentAttributes(row), "created_at": Self.seconds(row, "created_at"),
@@ -221,7 +221,7 @@ struct ChatwootViews {
         return [
             "event": .string(event), "id": .int(row["id"] as Int64), "content": .string(Rows.text(row, "text")),
             "content_type": .string(contentType(row)), "content_attributes": contentAttributes(row),
-            "message_type": store.boundary.has(.cwIntegerMessageTypeInWebhooks)
+            "message_type": store.boundary.webhookMessageTypeAsInteger
                 ? .int(ChatwootMessageType(author).rawValue) : .string(ChatwootMessageType(author).name),
             "private": .bool((row["visibility"] as String) == Visibility.internal.rawValue),
             "source_id": .string(Rows.optionalText(row, "source_id")), "created_at": .string(formatter.string(from: created)),

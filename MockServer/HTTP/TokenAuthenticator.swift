@@ -10,10 +10,10 @@ struct TokenAuthenticator: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if store.boundary.has(.noBodyLimit) { context.maxUploadSize = 64 << 20 }
-        context.lenientQuery = store.boundary.has(.ignoreBadQuery)
+        if store.boundary.bodyLimitLifted { context.maxUploadSize = 64 << 20 }
+        context.lenientQuery = store.boundary.lenientQuery
         let presented = PresentedToken.bearer(request)
-        if store.boundary.has(.acceptAnyToken), let first = try store.workspaces().first {
+        if store.boundary.acceptsAnyToken, let first = try store.workspaces().first {
             let token = if case .token(let token) = presented { token } else { "" }
             context.workspace = try store.workspace(forToken: token) ?? first
             return try await next(request, context)
@@ -38,7 +38,7 @@ struct TokenAuthenticator: RouterMiddleware {
                 extra: ["role": .string(credentials.role.rawValue), "required": .array(needed.map { .string($0) })])
         }
         context.workspace = credentials.workspace
-        if store.boundary.has(.leakAcrossWorkspaces),
+        if store.boundary.leaksAcrossWorkspaces,
             let owner = try store.leakedWorkspace(path: request.uri.path[...], caller: credentials.workspace)
         {
             context.workspace = owner

@@ -142,7 +142,7 @@ final class WebhookDispatcher: Service {
                     quiet = due.isEmpty && busy.isEmpty
                     lastNextDue = nextDueAt
                     let fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
-                    if fresh.isEmpty || store.boundary.has(.noWebhooks) {
+                    if fresh.isEmpty || !store.boundary.sendsWebhooks {
                         let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)
                         await store.signal.wait(
                             workspace: EventSignal.anyWorkspace, since: generation,
@@ -263,7 +263,7 @@ final class WebhookDispatcher: Service {
             deliveryId = Self.chatwootDeliveryId(delivery.id)
         } else {
             let id = EntityKind.delivery.id(delivery.id)
-            deliveryId = store.boundary.has(.unstableDeliveryId) ? "\(id)-\(delivery.attempts + 1)" : id
+            deliveryId = store.boundary.stableDeliveryIds ? id : "\(id)-\(delivery.attempts + 1)"
         }
         let request = request(
             url: delivery.url, kind: delivery.kind, deliveryId: deliveryId, event: delivery.eventName, timestamp: timestamp,
@@ -280,7 +280,7 @@ final class WebhookDispatcher: Service {
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
         let retryAt =
-            delivered || store.boundary.has(.noWebhookRetry)
+            delivered || !store.boundary.retriesWebhooks
             ? nil : retryTime(for: delivery.kind, status: status, attempts: attempts, now: Date().timeIntervalSince1970)
         if !delivered {
             logger.info(

@@ -24,7 +24,7 @@ struct ChatwootAuthenticator: RouterMiddleware {
         var context = context
         context.workspace = workspace
         context.chatwootPrincipal = principal
-        context.chatwootWhitelistOff = store.boundary.has(.cwNoBotWhitelist)
+        context.chatwootWhitelistOff = store.boundary.botWhitelistOff
         return try await next(request, context)
     }
 }

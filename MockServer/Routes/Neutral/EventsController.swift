@@ -17,7 +17,7 @@ struct EventsController {
         let wait = try JSONIO.intParameter(request, context, "wait", default: 0, range: 0...30)
         let generation = store.signal.generation(workspace.id)
         var events = try store.events(workspace, after: after, limit: limit)
-        if store.boundary.has(.slowLongPoll) && wait > 0 {
+        if store.boundary.slowLongPoll && wait > 0 {
             try await Task.sleep(for: .seconds(wait))
             events = try store.events(workspace, after: after, limit: limit)
         } else if events.isEmpty && wait > 0 {
