@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HandoffClient", targets: ["HandoffClient"]),
         .library(name: "MockServer", targets: ["MockServer"]),
         .library(name: "Conformance", targets: ["Conformance"]),
+        .library(name: "HandoffTesting", targets: ["HandoffTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -179,6 +180,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/MockServerTests"
+        ),
+        // In-process embedding for Swift connector authors: `withHandoffMock { mock in … }` in a test.
+        .target(
+            name: "HandoffTesting",
+            dependencies: [
+                "HandoffContract",
+                "HandoffClient",
+                "MockServer",
+                "Conformance",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/HandoffTesting"
+        ),
+        .testTarget(
+            name: "HandoffTestingTests",
+            dependencies: ["HandoffTesting", "HandoffContract", "HandoffClient", "MockServer", "Conformance"],
+            path: "Tests/HandoffTestingTests"
         ),
     ],
     swiftLanguageModes: [.v6]
