@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "MockServer",
+            exclude: ["README.md"],
             resources: [
                 .embedInCode("OpenAPI/neutral-v1.yaml"), .embedInCode("Desk/desk.html"), .embedInCode("Desk/desk.css"),
                 .embedInCode("Desk/desk.js"),
@@ -75,7 +76,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Conformance",
-            exclude: ["COVERAGE.md"],
+            exclude: ["COVERAGE.md", "CONNECTOR-COVERAGE.md"],
             resources: [.embedInCode("chatwoot-expected-failures.txt")]
         ),
         // Intent-based routing: rules file, decision, ask flow. No I/O beyond reading the rules.
