@@ -21,9 +21,12 @@ extension SupportStore {
         let id: Int64 = before["id"]
         var patch = patch
         // The bot's close as a Chatwoot connector writes it (the marker, and resolved, in either order) is a close.
-        let attributes = patch.customAttributes ?? Rows.object(before["custom_attributes"])
         let state = patch.state ?? ConversationState(rawValue: before["state"]) ?? .bot
-        if state == .resolved && ChatwootMapping.isClosedByBot(attributes) { patch.state = .closed }
+        if state == .resolved,
+            ChatwootMapping.isClosedByBot(patch.customAttributes ?? Rows.object(before["custom_attributes"]))
+        {
+            patch.state = .closed
+        }
         try ConversationRecord.update(db, id: id, patch, at: now())
         let after = try conversationRow(db, id: id)!
         try chatwootConversationChanged(db, workspace, before: before, after: after)

@@ -3,11 +3,6 @@ import GRDB
 import HandoffContract
 
 extension SupportStore {
-    /// The workspace and the Chatwoot principal of an `api_access_token`, or nil for an unknown token.
-    func chatwootPrincipal(forToken token: String) throws -> (Workspace, ChatwootPrincipal)? {
-        try credentials(forToken: token).map { ($0.workspace, $0.principal) }
-    }
-
     /// The workspace and principal of a token digest, read from the database.
     func chatwootPrincipal(forHash hash: String) throws -> (Workspace, ChatwootPrincipal)? {
         try db.read { db in

@@ -149,10 +149,7 @@ extension SupportStore {
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return [
                 "data": .object([
-                    "meta": .object([
-                        "mine_count": .int(counts.mine), "assigned_count": .int(counts.all - counts.unassigned),
-                        "unassigned_count": .int(counts.unassigned), "all_count": .int(counts.all),
-                    ]),
+                    "meta": counts.meta,
                     "payload": .array(try rows.map { .object(try views.conversation($0)) }),
                 ])
             ]

@@ -7,6 +7,14 @@ struct ChatwootConversationCounts {
     var mine: Int
     var unassigned: Int
     var all: Int
+
+    /// The four counts as the list and `conversations/meta` answer them.
+    var meta: JSONValue {
+        .object([
+            "mine_count": .int(mine), "unassigned_count": .int(unassigned), "assigned_count": .int(all - unassigned),
+            "all_count": .int(all),
+        ])
+    }
 }
 
 extension SupportStore {
@@ -45,12 +53,7 @@ extension SupportStore {
         try db.read { db in
             let counts = try chatwootConversationCounts(
                 db, Self.chatwootListCondition(workspace, status: status, inboxId: inboxId, teamId: teamId), caller: caller)
-            return [
-                "meta": .object([
-                    "mine_count": .int(counts.mine), "unassigned_count": .int(counts.unassigned),
-                    "assigned_count": .int(counts.all - counts.unassigned), "all_count": .int(counts.all),
-                ])
-            ]
+            return ["meta": counts.meta]
         }
     }
 

@@ -68,16 +68,12 @@ struct ChatwootConversationsController {
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let query = request.uri.queryParameters
-        let status = query.get("status").map { String($0) } ?? "open"
-        guard ["open", "resolved", "pending", "snoozed", "all"].contains(status) else {
-            throw ChatwootError.unprocessable("'\(status)' is not a valid status")
-        }
+        let query = try ChatwootListQuery(request)
         return try ChatwootJSON.response(
             try store.listConversations(
-                try context.requireWorkspace(), status: status, assigneeType: query.get("assignee_type").map { String($0) } ?? "all",
-                inboxId: query.get("inbox_id").flatMap { Int64($0) }, teamId: query.get("team_id").flatMap { Int64($0) },
-                page: ChatwootJSON.page(request), caller: user.id))
+                try context.requireWorkspace(), status: query.status,
+                assigneeType: request.uri.queryParameters.get("assignee_type").map { String($0) } ?? "all",
+                inboxId: query.inboxId, teamId: query.teamId, page: ChatwootJSON.page(request), caller: user.id))
     }
 
     @Sendable func show(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -156,5 +152,23 @@ struct ChatwootConversationsController {
             try store.chatwootMessages(
                 try context.requireWorkspace(), number: try context.number(), before: query.get("before").flatMap { Int64($0) },
                 after: query.get("after").flatMap { Int64($0) }))
+    }
+}
+
+/// The query of `GET conversations` and `GET conversations/meta`: `status` (open by default; another value is 422),
+/// `inbox_id` and `team_id`.
+struct ChatwootListQuery {
+    var status: String
+    var inboxId: Int64?
+    var teamId: Int64?
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        status = query.get("status").map { String($0) } ?? "open"
+        guard ["open", "resolved", "pending", "snoozed", "all"].contains(status) else {
+            throw ChatwootError.unprocessable("'\(status)' is not a valid status")
+        }
+        inboxId = query.get("inbox_id").flatMap { Int64($0) }
+        teamId = query.get("team_id").flatMap { Int64($0) }
     }
 }

@@ -22,14 +22,10 @@ struct ChatwootFilterController {
 
     @Sendable func meta(_ request: Request, context: MockRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let query = request.uri.queryParameters
-        let status = query.get("status").map { String($0) } ?? "open"
-        guard ["open", "resolved", "pending", "snoozed", "all"].contains(status) else {
-            throw ChatwootError.unprocessable("'\(status)' is not a valid status")
-        }
+        let query = try ChatwootListQuery(request)
         return try ChatwootJSON.response(
             try store.conversationMetaCW(
-                try context.requireWorkspace(), status: status, inboxId: query.get("inbox_id").flatMap { Int64($0) },
-                teamId: query.get("team_id").flatMap { Int64($0) }, caller: user.id))
+                try context.requireWorkspace(), status: query.status, inboxId: query.inboxId, teamId: query.teamId,
+                caller: user.id))
     }
 }

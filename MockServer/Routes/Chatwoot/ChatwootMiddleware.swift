@@ -20,10 +20,10 @@ struct ChatwootAuthenticator: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard case .token(let token) = PresentedToken.chatwoot(request) else { throw ChatwootError.signIn }
-        guard let (workspace, principal) = try store.chatwootPrincipal(forToken: token) else { throw ChatwootError.invalidToken }
+        guard let credentials = try store.credentials(forToken: token) else { throw ChatwootError.invalidToken }
         var context = context
-        context.workspace = workspace
-        context.chatwootPrincipal = principal
+        context.workspace = credentials.workspace
+        context.chatwootPrincipal = credentials.principal
         context.chatwootWhitelistOff = store.boundary.botWhitelistOff
         return try await next(request, context)
     }
