@@ -328,7 +328,7 @@ final class WebhookDispatcher: Service {
     /// `type` `conversation.resolved`, id `eventId` and no `message`; for the Chatwoot kinds, the payload with
     /// `event` `conversation_resolved` and `status` `resolved` where it has them. Nil when the body is no JSON object.
     static func forgedBody(_ body: [UInt8], kind: String, eventId: String) -> [UInt8]? {
-        guard case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else { return nil }
+        guard case .object(var object)? = JSONValueParser.parse(body) else { return nil }
         if kind == "neutral" {
             object["type"] = .string(EventType.conversationResolved.rawValue)
             object["id"] = .string(eventId)
@@ -341,9 +341,7 @@ final class WebhookDispatcher: Service {
                 object["conversation"] = .object(conversation)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try? Array(encoder.encode(JSONValue.object(object)))
+        return JSONValueWriter.bytes(.object(object))
     }
 
     /// Sends the subscription of `delivery` its two probes, one after the other, to the same URL.
