@@ -78,3 +78,20 @@ run_wrk_cpu() {
 
 # ratio A B: A / B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+# start_mock_with_ids DB NAME: starts the mock on the file database DB (loopback only; NAME names the caller in
+# errors) and sets ACCOUNT, INBOX, ADMIN, BOT, AGENT from its start-up lines (the default seed's values when a
+# line changes shape) and TEAM (the Billing team's id, from the database).
+start_mock_with_ids() {
+  local db=$1 name=$2 cwline
+  start_handoff --db "$db"
+  case "$MOCK_URL" in http://127.0.0.1:*) ;; *) echo "$name: the mock is not on loopback ($MOCK_URL)" >&2; exit 2 ;; esac
+  cwline=$(grep '^chatwoot: account' "$MOCK_LOG" | head -n1 || true)
+  ACCOUNT=$(sed -n 's/^chatwoot: account \([0-9]*\).*/\1/p' <<<"$cwline")
+  INBOX=$(sed -n 's/.*, inbox \([0-9]*\).*/\1/p' <<<"$cwline")
+  ADMIN=$(sed -n 's/.*api_access_token \([^ ,]*\) (administrator).*/\1/p' <<<"$cwline")
+  BOT=$(sed -n 's/.* \([^ ,]*\) (agent bot of.*/\1/p' <<<"$cwline")
+  AGENT=$(sed -n 's/.* \([^ ,]*\) (agent [^b][^o][^t].*/\1/p' <<<"$cwline")
+  ACCOUNT=${ACCOUNT:-1} INBOX=${INBOX:-1} ADMIN=${ADMIN:-dev-token} BOT=${BOT:-bot-token} AGENT=${AGENT:-agent-token}
+  TEAM=$(sqlite3 "$db" "SELECT id FROM teams WHERE name = 'Billing' LIMIT 1")
+}

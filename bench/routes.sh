@@ -96,17 +96,7 @@ pact_run 1
 
 echo "== mock (file database)"
 db="$work/routes.sqlite"
-start_handoff --db "$db"
-case "$MOCK_URL" in http://127.0.0.1:*) ;; *) echo "routes.sh: the mock is not on loopback ($MOCK_URL)" >&2; exit 2 ;; esac
-cwline=$(grep '^chatwoot: account' "$MOCK_LOG" | head -n1)
-ACCOUNT=$(sed -n 's/^chatwoot: account \([0-9]*\).*/\1/p' <<<"$cwline")
-INBOX=$(sed -n 's/.*, inbox \([0-9]*\).*/\1/p' <<<"$cwline")
-ADMIN=$(sed -n 's/.*api_access_token \([^ ,]*\) (administrator).*/\1/p' <<<"$cwline")
-BOT=$(sed -n 's/.* \([^ ,]*\) (agent bot of.*/\1/p' <<<"$cwline")
-AGENT=$(sed -n 's/.* \([^ ,]*\) (agent [^b][^o][^t].*/\1/p' <<<"$cwline")
-# The default seed's values when a start-up line changes shape.
-ACCOUNT=${ACCOUNT:-1} INBOX=${INBOX:-1} ADMIN=${ADMIN:-dev-token} BOT=${BOT:-bot-token} AGENT=${AGENT:-agent-token}
-TEAM=$(sqlite3 "$db" "SELECT id FROM teams WHERE name = 'Billing' LIMIT 1")
+start_mock_with_ids "$db" routes.sh
 NEUTRAL=${ADMIN:-dev-token}
 echo "$MOCK_URL (pid $MOCK_PID, db $db); Chatwoot account $ACCOUNT, inbox $INBOX; tokens admin $ADMIN, bot $BOT, agent $AGENT; Billing team $TEAM"
 CW="/api/v1/accounts/$ACCOUNT"

@@ -45,16 +45,7 @@ echo "binary: $HANDOFF ($("$HANDOFF" --version 2>/dev/null || echo "?")); source
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 db="$work/soak.sqlite"
-start_handoff --db "$db"
-case "$MOCK_URL" in http://127.0.0.1:*) ;; *) echo "soak.sh: the mock is not on loopback ($MOCK_URL)" >&2; exit 2 ;; esac
-cwline=$(grep '^chatwoot: account' "$MOCK_LOG" | head -n1 || true)
-ACCOUNT=$(sed -n 's/^chatwoot: account \([0-9]*\).*/\1/p' <<<"$cwline")
-INBOX=$(sed -n 's/.*, inbox \([0-9]*\).*/\1/p' <<<"$cwline")
-ADMIN=$(sed -n 's/.*api_access_token \([^ ,]*\) (administrator).*/\1/p' <<<"$cwline")
-BOT=$(sed -n 's/.* \([^ ,]*\) (agent bot of.*/\1/p' <<<"$cwline")
-AGENT=$(sed -n 's/.* \([^ ,]*\) (agent [^b][^o][^t].*/\1/p' <<<"$cwline")
-ACCOUNT=${ACCOUNT:-1} INBOX=${INBOX:-1} ADMIN=${ADMIN:-dev-token} BOT=${BOT:-bot-token} AGENT=${AGENT:-agent-token}
-TEAM=$(sqlite3 "$db" "SELECT id FROM teams WHERE name = 'Billing' LIMIT 1")
+start_mock_with_ids "$db" soak.sh
 echo "mock: $MOCK_URL (pid $MOCK_PID, db $db); account $ACCOUNT, inbox $INBOX, Billing team $TEAM"
 echo "RSS idle after start: $(rss_mb "$MOCK_PID") MB"
 
