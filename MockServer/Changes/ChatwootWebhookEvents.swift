@@ -17,7 +17,7 @@ extension SupportStore {
     /// The Chatwoot webhook rows that take `event` for a conversation in `inboxId`.
     func chatwootTargets(_ db: Database, _ workspace: Workspace, event: String, inboxId: Int64?) throws -> [Int64] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT id, kind, subscriptions, inbox_id FROM webhooks WHERE workspace_id = ? AND kind != 'neutral'",
+            db.cached("SELECT id, kind, subscriptions, inbox_id FROM webhooks WHERE workspace_id = ? AND kind != 'neutral'"),
             arguments: [workspace.id])
         return rows.compactMap { row in
             let kind: String = row["kind"]

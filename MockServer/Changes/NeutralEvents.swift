@@ -20,7 +20,7 @@ extension SupportStore {
         // The change pipeline's edge: the event defects drop or strip what the bot would hear.
         if !boundary.emitsNeutralEvents { return }
         let seq = try Int.fetchOne(
-            db, sql: "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
+            db.cached("UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq"),
             arguments: [workspace.id])!
         guard let user = try self.user(db, workspace, id: conversation.userId) else { return }
         let payload =
@@ -28,15 +28,15 @@ extension SupportStore {
             ? EventPayload(userId: user.id, externalUserId: user.externalId, agent: agent, message: message)
             : EventPayload(userId: "", externalUserId: "", agent: agent, message: message)
         let time = now()
-        try db.execute(
-            sql: """
-                INSERT INTO events (workspace_id, seq, type, conversation_id, payload, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                workspace.id, seq, type.rawValue, EntityKind.conversation.number(from: conversation.id),
-                Rows.json(payload), time,
-            ])
+        try db.cached(
+            """
+            INSERT INTO events (workspace_id, seq, type, conversation_id, payload, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """
+        ).execute(arguments: [
+            workspace.id, seq, type.rawValue, EntityKind.conversation.number(from: conversation.id),
+            Rows.json(payload), time,
+        ])
         let eventId = db.lastInsertedRowID
         let subscriptions = try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM webhooks WHERE workspace_id = ? AND kind = 'neutral'"), arguments: [workspace.id])

@@ -72,7 +72,7 @@ struct ChatwootViews {
     func contactWithInboxes(_ row: Row) throws -> Object {
         var object = contact(row)
         let inboxes = try Row.fetchAll(
-            db, sql: "SELECT * FROM contact_inboxes WHERE user_id = ? ORDER BY id", arguments: [row["id"] as Int64])
+            db.cached("SELECT * FROM contact_inboxes WHERE user_id = ? ORDER BY id"), arguments: [row["id"] as Int64])
         object["contact_inboxes"] = .array(
             try inboxes.map { ci in
                 .object(["source_id": .string(Rows.text(ci, "source_id")), "inbox": .object(try inboxSlim(ci["inbox_id"]) ?? [:])])
@@ -236,9 +236,9 @@ struct ChatwootViews {
 
     func lastMessage(_ conversation: Row) throws -> Row? {
         try Row.fetchOne(
-            db,
-            sql:
-                "SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' AND author != 'system' ORDER BY seq DESC LIMIT 1",
+            db.cached(
+                "SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' AND author != 'system' ORDER BY seq DESC LIMIT 1"
+            ),
             arguments: [conversation["id"] as Int64])
     }
 

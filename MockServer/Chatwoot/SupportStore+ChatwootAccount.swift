@@ -8,21 +8,21 @@ extension SupportStore {
         try db.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
+                    db.cached(
+                        """
                         SELECT t.kind, t.agent_id, t.bot_id, w.id, w.name FROM tokens t JOIN workspaces w ON w.id = t.workspace_id
                         WHERE t.token_hash = ?
-                        """, arguments: [hash])
+                        """), arguments: [hash])
             else { return nil }
             let workspace = Workspace(id: row["id"], name: row["name"])
             if let bot: Int64 = row["bot_id"] { return (workspace, .bot(id: bot)) }
             if let agentId: Int64 = row["agent_id"],
-                let role = try String.fetchOne(db, sql: "SELECT role FROM agents WHERE id = ?", arguments: [agentId])
+                let role = try String.fetchOne(db.cached("SELECT role FROM agents WHERE id = ?"), arguments: [agentId])
             {
                 return (workspace, .user(id: agentId, role: role))
             }
             let admin = try Int64.fetchOne(
-                db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND role = 'administrator' ORDER BY id LIMIT 1",
+                db.cached("SELECT id FROM agents WHERE workspace_id = ? AND role = 'administrator' ORDER BY id LIMIT 1"),
                 arguments: [workspace.id])
             return (workspace, .user(id: admin ?? 0, role: "administrator"))
         }
@@ -50,7 +50,7 @@ extension SupportStore {
         try db.read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                try Row.fetchAll(db.cached("SELECT * FROM agents WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
                     .map { .object(views.agent($0)) })
         }
     }
@@ -60,7 +60,7 @@ extension SupportStore {
         try db.read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM teams WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                try Row.fetchAll(db.cached("SELECT * FROM teams WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
                     .map { .object(views.team($0)) })
         }
     }
@@ -90,7 +90,7 @@ extension SupportStore {
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             guard try views.teamRow(teamId) != nil else { throw ChatwootError.notFound }
             return .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM agents WHERE team_id = ? ORDER BY id", arguments: [teamId])
+                try Row.fetchAll(db.cached("SELECT * FROM agents WHERE team_id = ? ORDER BY id"), arguments: [teamId])
                     .map { .object(views.agent($0)) })
         }
     }
@@ -105,7 +105,7 @@ extension SupportStore {
             for id in userIds {
                 guard let row = try views.agentRow(id) else { throw ChatwootError(.unauthorized, ["error": "Invalid User IDs"]) }
                 if (row["team_id"] as Int64?) == teamId { continue }
-                try db.execute(sql: "UPDATE agents SET team_id = ? WHERE id = ?", arguments: [teamId, id])
+                try db.cached("UPDATE agents SET team_id = ? WHERE id = ?").execute(arguments: [teamId, id])
                 added.append(.object(views.agent(try views.agentRow(id)!)))
             }
             return .array(added)
@@ -137,7 +137,7 @@ extension SupportStore {
             throw ChatwootError.invalid("Subscriptions Invalid events", attributes: ["subscriptions"])
         }
         if try Row.fetchOne(
-            db, sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' AND url = ? AND id != ?",
+            db.cached("SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' AND url = ? AND id != ?"),
             arguments: [workspace.id, url, id ?? 0]) != nil
         {
             throw ChatwootError.invalid("Url has already been taken", attributes: ["url"])
@@ -153,7 +153,7 @@ extension SupportStore {
                 .init(
                     workspaceId: workspace.id, kind: .chatwoot, url: url, secret: Self.newSecret(), name: name,
                     subscriptions: subscriptions), at: now())
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id])!
+            let row = try Row.fetchOne(db.cached("SELECT * FROM webhooks WHERE id = ?"), arguments: [id])!
             return .object(["payload": .object(["webhook": webhookJSON(row, workspace: workspace)])])
         }
     }
@@ -162,7 +162,7 @@ extension SupportStore {
     func chatwootWebhooks(_ workspace: Workspace) throws -> JSONValue {
         try db.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' ORDER BY id", arguments: [workspace.id])
+                db.cached("SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' ORDER BY id"), arguments: [workspace.id])
             return .object(["payload": .object(["webhooks": .array(rows.map { webhookJSON($0, workspace: workspace) })])])
         }
     }
@@ -176,16 +176,16 @@ extension SupportStore {
         try write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'",
+                    db.cached("SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'"),
                     arguments: [id, workspace.id])
             else { throw ChatwootError.notFound }
             let newURL = url ?? Rows.text(row, "url")
             let newSubscriptions = subscriptions ?? Rows.decode([String].self, row["subscriptions"], default: [])
             try validateWebhook(db, workspace, url: newURL, subscriptions: newSubscriptions, except: id)
-            try db.execute(
-                sql: "UPDATE webhooks SET url = ?, name = COALESCE(?, name), subscriptions = ? WHERE id = ?",
-                arguments: [newURL, name, Rows.json(newSubscriptions), id])
-            let updated = try Row.fetchOne(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id])!
+            try db.cached("UPDATE webhooks SET url = ?, name = COALESCE(?, name), subscriptions = ? WHERE id = ?").execute(arguments: [
+                newURL, name, Rows.json(newSubscriptions), id,
+            ])
+            let updated = try Row.fetchOne(db.cached("SELECT * FROM webhooks WHERE id = ?"), arguments: [id])!
             return .object(["payload": .object(["webhook": webhookJSON(updated, workspace: workspace)])])
         }
     }
@@ -193,8 +193,9 @@ extension SupportStore {
     /// `DELETE webhooks/{id}`.
     func deleteChatwootWebhook(_ workspace: Workspace, id: Int64) throws {
         try write { db in
-            try db.execute(
-                sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'", arguments: [id, workspace.id])
+            try db.cached("DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'").execute(arguments: [
+                id, workspace.id,
+            ])
             if db.changesCount == 0 { throw ChatwootError.notFound }
         }
     }
@@ -211,20 +212,19 @@ extension SupportStore {
         try write { db in
             var botId: Int64?
             if let botName {
-                try db.execute(
-                    sql: "INSERT INTO agent_bots (workspace_id, name, outgoing_url, secret) VALUES (?, ?, ?, ?)",
-                    arguments: [workspace.id, botName, botURL, Self.newSecret()])
+                try db.cached("INSERT INTO agent_bots (workspace_id, name, outgoing_url, secret) VALUES (?, ?, ?, ?)").execute(arguments: [
+                    workspace.id, botName, botURL, Self.newSecret(),
+                ])
                 botId = db.lastInsertedRowID
                 if let botToken {
                     try Self.insertToken(db, workspace: workspace.id, token: botToken, now: now(), kind: "bot", botId: botId)
                 }
             }
-            try db.execute(
-                sql: "INSERT INTO inboxes (workspace_id, name, identifier, secret, bot_id) VALUES (?, ?, ?, ?, ?)",
+            try db.cached("INSERT INTO inboxes (workspace_id, name, identifier, secret, bot_id) VALUES (?, ?, ?, ?, ?)").execute(
                 arguments: [workspace.id, name, Self.newSecret().prefix(24).description, Self.newSecret(), botId])
             let inboxId = db.lastInsertedRowID
             if let botId, let botURL {
-                let secret = try String.fetchOne(db, sql: "SELECT secret FROM agent_bots WHERE id = ?", arguments: [botId]) ?? ""
+                let secret = try String.fetchOne(db.cached("SELECT secret FROM agent_bots WHERE id = ?"), arguments: [botId]) ?? ""
                 _ = try WebhookRecord.insert(
                     db,
                     .init(
@@ -247,7 +247,7 @@ extension SupportStore {
         try write { db in
             guard
                 let id = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM agents WHERE workspace_id = ? AND name = ?", arguments: [workspace.id, agentName])
+                    db.cached("SELECT id FROM agents WHERE workspace_id = ? AND name = ?"), arguments: [workspace.id, agentName])
             else { throw SeedError.invalid("agent token for '\(agentName)': no such agent") }
             try Self.insertToken(db, workspace: workspace.id, token: token, now: now(), kind: "user", agentId: id)
         }

@@ -25,11 +25,11 @@ extension SupportStore {
         try db.read { db in
             let filter = try ChatwootConversationFilter.condition(conditions) { key in
                 try Row.fetchOne(
-                    db,
-                    sql: """
+                    db.cached(
+                        """
                         SELECT 1 FROM conversations, json_each(conversations.custom_attributes)
                         WHERE conversations.workspace_id = ? AND json_each.key = ? LIMIT 1
-                        """, arguments: [workspace.id, key]) != nil
+                        """), arguments: [workspace.id, key]) != nil
             }
             let base = SQLCondition(sql: "workspace_id = ? AND (\(filter.sql))", arguments: [workspace.id] + filter.arguments)
             let counts = try chatwootConversationCounts(db, base, caller: caller)

@@ -82,7 +82,7 @@ extension SupportStore {
         guard let number = EntityKind.user.number(from: userId) else { return nil }
         return try db.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM conversations WHERE user_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1",
+                db.cached("SELECT * FROM conversations WHERE user_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [number, workspace.id]
             ).map(Rows.conversation)
         }
@@ -96,8 +96,9 @@ extension SupportStore {
     /// Deletes a conversation's messages (`drop-history-on-transfer`).
     func dropMessages(_ workspace: Workspace, conversationId: String) throws {
         try write { db in
-            try db.execute(
-                sql: "DELETE FROM messages WHERE conversation_id = ?", arguments: [EntityKind.conversation.number(from: conversationId)])
+            try db.cached("DELETE FROM messages WHERE conversation_id = ?").execute(arguments: [
+                EntityKind.conversation.number(from: conversationId)
+            ])
         }
     }
 }

@@ -69,7 +69,7 @@ extension SupportStore {
         let number = EntityKind.conversation.number(from: conversationId)
         return try write { db in
             try Int.fetchOne(
-                db, sql: "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", arguments: [number]) ?? 0
+                db.cached("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"), arguments: [number]) ?? 0
         }
     }
 
@@ -85,7 +85,7 @@ extension SupportStore {
     /// Stores the message's `seq` negated (`descending-seq`).
     func negateSeq(_ workspace: Workspace, _ message: Message) throws -> Message {
         try write { db in
-            try db.execute(sql: "UPDATE messages SET seq = -seq WHERE id = ?", arguments: [EntityKind.message.number(from: message.id)])
+            try db.cached("UPDATE messages SET seq = -seq WHERE id = ?").execute(arguments: [EntityKind.message.number(from: message.id)])
         }
         var message = message
         message.seq = -message.seq
@@ -97,11 +97,11 @@ extension SupportStore {
         _ = try conversation(workspace, id: conversationId)
         return try db.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT * FROM messages WHERE seq > ? AND conversation_id IN
                     (SELECT id FROM conversations WHERE workspace_id = ?) ORDER BY id LIMIT ?
-                    """, arguments: [after, workspace.id, limit]
+                    """), arguments: [after, workspace.id, limit]
             ).map(Rows.message)
         }
     }

@@ -37,7 +37,7 @@ extension SupportStore {
     /// Overwrites a user's name (`recreate-overwrites-user`).
     func rename(_ workspace: Workspace, _ user: User, to name: String?) throws -> User {
         try write { db in
-            try db.execute(sql: "UPDATE users SET name = ? WHERE id = ?", arguments: [name, EntityKind.user.number(from: user.id)])
+            try db.cached("UPDATE users SET name = ? WHERE id = ?").execute(arguments: [name, EntityKind.user.number(from: user.id)])
             return try self.user(db, workspace, id: user.id)!
         }
     }

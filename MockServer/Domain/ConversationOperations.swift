@@ -35,7 +35,7 @@ extension SupportStore {
                 guard
                     let teamNumber = conversation.teamId.flatMap(EntityKind.team.number(from:)),
                     let row = try Row.fetchOne(
-                        db, sql: "SELECT * FROM agents WHERE team_id = ? ORDER BY id LIMIT 1", arguments: [teamNumber])
+                        db.cached("SELECT * FROM agents WHERE team_id = ? ORDER BY id LIMIT 1"), arguments: [teamNumber])
                 else { throw ContractError.validation(field: "agentId", reason: "the team has no agent to accept") }
                 agent = Rows.agent(row)
             }
@@ -76,7 +76,7 @@ extension SupportStore {
         try write { db in
             if let idempotencyKey,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?",
+                    db.cached("SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?"),
                     arguments: [workspace.id, idempotencyKey])
             {
                 let existing = Rows.conversation(row)

@@ -7,9 +7,9 @@ enum AgentRecord {
     static func insert(
         _ db: Database, workspaceId: Int64, teamId: Int64?, name: String, email: String?, role: String = "agent"
     ) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, ?, ?, ?, ?)",
-            arguments: [workspaceId, teamId, name, email, role])
+        try db.cached("INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, ?, ?, ?, ?)").execute(arguments: [
+            workspaceId, teamId, name, email, role,
+        ])
         return db.lastInsertedRowID
     }
 }

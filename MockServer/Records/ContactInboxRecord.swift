@@ -6,7 +6,7 @@ enum ContactInboxRecord {
     /// The contact inbox with `sourceId` in the inbox: its id and its user's.
     static func find(_ db: Database, inboxId: Int64, sourceId: String) throws -> (id: Int64, userId: Int64)? {
         try Row.fetchOne(
-            db, sql: "SELECT id, user_id FROM contact_inboxes WHERE inbox_id = ? AND source_id = ?", arguments: [inboxId, sourceId]
+            db.cached("SELECT id, user_id FROM contact_inboxes WHERE inbox_id = ? AND source_id = ?"), arguments: [inboxId, sourceId]
         ).map { ($0["id"], $0["user_id"]) }
     }
 
@@ -23,9 +23,9 @@ enum ContactInboxRecord {
 
     /// Stores a contact inbox and returns its id.
     static func insert(_ db: Database, userId: Int64, inboxId: Int64, sourceId: String, at time: Double) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO contact_inboxes (user_id, inbox_id, source_id, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [userId, inboxId, sourceId, time])
+        try db.cached("INSERT INTO contact_inboxes (user_id, inbox_id, source_id, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [
+            userId, inboxId, sourceId, time,
+        ])
         return db.lastInsertedRowID
     }
 }

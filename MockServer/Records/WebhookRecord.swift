@@ -25,15 +25,15 @@ enum WebhookRecord {
 
     /// Stores the webhook and returns its row id.
     static func insert(_ db: Database, _ new: New, at time: Double) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions, inbox_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                new.workspaceId, new.url, new.secret, time, new.kind.rawValue, new.name, new.subscriptions.map(Rows.json),
-                new.inboxId,
-            ])
+        try db.cached(
+            """
+            INSERT INTO webhooks (workspace_id, url, secret, created_at, kind, name, subscriptions, inbox_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).execute(arguments: [
+            new.workspaceId, new.url, new.secret, time, new.kind.rawValue, new.name, new.subscriptions.map(Rows.json),
+            new.inboxId,
+        ])
         return db.lastInsertedRowID
     }
 }

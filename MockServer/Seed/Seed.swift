@@ -209,7 +209,7 @@ extension SupportStore {
         for workspaceSeed in seed.workspaces {
             guard let workspace = try workspace(named: workspaceSeed.name) else { continue }
             let inboxes = try db.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, name FROM inboxes WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+                try Row.fetchAll(db.cached("SELECT id, name FROM inboxes WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
                     .map { (Int64($0["id"] as Int64), String(Rows.text($0, "name"))) }
             }
             let inboxText = inboxes.map { "inbox \($0.0) (\($0.1))" }.joined(separator: ", ")

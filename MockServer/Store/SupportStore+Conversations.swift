@@ -12,7 +12,7 @@ extension SupportStore {
     public func conversation(_ workspace: Workspace, number: Int) throws -> Conversation {
         let found = try db.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND number = ?",
+                db.cached("SELECT * FROM conversations WHERE workspace_id = ? AND number = ?"),
                 arguments: [workspace.id, number]
             ).map(Rows.conversation)
         }

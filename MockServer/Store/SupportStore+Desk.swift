@@ -80,12 +80,12 @@ extension SupportStore {
         try db.read { db in
             var counts: [String: [String: Int]] = [:]
             for row in try Row.fetchAll(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT team_id, state, COUNT(*) AS n FROM conversations
                     WHERE workspace_id = ? AND team_id IS NOT NULL AND state IN ('queued', 'assigned')
                     GROUP BY team_id, state
-                    """, arguments: [workspace.id])
+                    """), arguments: [workspace.id])
             {
                 counts[EntityKind.team.id(row["team_id"]), default: [:]][row["state"] as String] = row["n"]
             }
@@ -98,11 +98,11 @@ extension SupportStore {
         try db.read { db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             return try Row.fetchAll(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT m.*, a.name AS agent_name FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
                     WHERE m.conversation_id = ? ORDER BY m.seq LIMIT ?
-                    """, arguments: [EntityKind.conversation.number(from: conversation.id), limit]
+                    """), arguments: [EntityKind.conversation.number(from: conversation.id), limit]
             ).map { DeskMessage(message: Rows.message($0), agentName: Rows.optionalText($0, "agent_name")) }
         }
     }

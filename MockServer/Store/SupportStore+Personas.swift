@@ -36,7 +36,7 @@ extension SupportStore {
             }
             if let name = persona?.agent {
                 let agents = try Row.fetchAll(
-                    db, sql: "SELECT name FROM agents WHERE team_id = ?", arguments: [EntityKind.team.number(from: team.id)]
+                    db.cached("SELECT name FROM agents WHERE team_id = ?"), arguments: [EntityKind.team.number(from: team.id)]
                 ).map { Rows.text($0, "name") }
                 guard agents.contains(name) else {
                     throw PersonaError(
@@ -44,9 +44,9 @@ extension SupportStore {
                         reason: "'\(name)' is not an agent of \(team.name) (its agents: \(agents.joined(separator: ", ")))")
                 }
             }
-            try db.execute(
-                sql: "UPDATE teams SET persona = ? WHERE id = ?",
-                arguments: [persona.map(Rows.json), EntityKind.team.number(from: team.id)])
+            try db.cached("UPDATE teams SET persona = ? WHERE id = ?").execute(arguments: [
+                persona.map(Rows.json), EntityKind.team.number(from: team.id),
+            ])
             return team
         }
         signal.fire(workspace.id)
@@ -60,7 +60,7 @@ extension SupportStore {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
             let text = try String.fetchOne(
-                db, sql: "SELECT persona FROM teams WHERE id = ?", arguments: [EntityKind.team.number(from: team.id)])
+                db.cached("SELECT persona FROM teams WHERE id = ?"), arguments: [EntityKind.team.number(from: team.id)])
             return text.map { Rows.decode(Persona?.self, $0, default: nil) } ?? nil
         }
     }
@@ -70,7 +70,7 @@ extension SupportStore {
         try db.read { db in
             var found: [String: Persona] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, persona FROM teams WHERE workspace_id = ? AND persona IS NOT NULL", arguments: [workspace.id])
+                db.cached("SELECT id, persona FROM teams WHERE workspace_id = ? AND persona IS NOT NULL"), arguments: [workspace.id])
             {
                 if let persona = Rows.decode(Persona?.self, row["persona"], default: nil) {
                     found[EntityKind.team.id(row["id"])] = persona
@@ -84,8 +84,8 @@ extension SupportStore {
     func personaWork() throws -> [PersonaWork] {
         try db.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT c.id, c.number, c.state, c.team_id, c.assignee_id, t.name AS team_name, t.persona,
                         w.id AS workspace_id, w.name AS workspace_name, u.name AS user_name, u.external_id
                     FROM teams t
@@ -94,7 +94,7 @@ extension SupportStore {
                     JOIN users u ON u.id = c.user_id
                     WHERE t.persona IS NOT NULL
                     ORDER BY c.id
-                    """
+                    """)
             ).compactMap { row in
                 guard let persona = Rows.decode(Persona?.self, row["persona"], default: nil),
                     let state = ConversationState(rawValue: row["state"])
@@ -114,11 +114,11 @@ extension SupportStore {
     func lastUserMessage(conversationId: String) throws -> String {
         try db.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT text FROM messages WHERE conversation_id = ? AND author = 'user' AND visibility = 'public'
                     ORDER BY seq DESC LIMIT 1
-                    """, arguments: [EntityKind.conversation.number(from: conversationId)]
+                    """), arguments: [EntityKind.conversation.number(from: conversationId)]
             ).map { Rows.text($0, "text") } ?? ""
         }
     }
@@ -127,9 +127,9 @@ extension SupportStore {
     func replies(by agentId: String, conversationId: String) throws -> Int {
         try db.read { db in
             try Int.fetchOne(
-                db,
-                sql:
-                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND agent_id = ? AND author = 'agent' AND visibility = 'public'",
+                db.cached(
+                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND agent_id = ? AND author = 'agent' AND visibility = 'public'"
+                ),
                 arguments: [EntityKind.conversation.number(from: conversationId), EntityKind.agent.number(from: agentId)]) ?? 0
         }
     }

@@ -15,9 +15,9 @@ extension SupportStore {
             if try self.team(db, workspace, .name(name)) != nil {
                 throw StoreError.alreadyExists(resource: "team", name: name)
             }
-            try db.execute(
-                sql: "INSERT INTO teams (workspace_id, name, description, online) VALUES (?, ?, ?, ?)",
-                arguments: [workspace.id, name, description, online])
+            try db.cached("INSERT INTO teams (workspace_id, name, description, online) VALUES (?, ?, ?, ?)").execute(arguments: [
+                workspace.id, name, description, online,
+            ])
             return try self.team(db, workspace, .id(EntityKind.team.id(db.lastInsertedRowID)))!
         }
     }
@@ -68,13 +68,13 @@ extension SupportStore {
         case .id(let id):
             guard let number = EntityKind.team.number(from: id) else { return nil }
             return try Row.fetchOne(
-                db, sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.id = ?\(scope(workspace, "t.workspace_id"))",
-                arguments: [number]
+                db.cachedStatement(sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.id = ? AND t.workspace_id = ?"),
+                arguments: [number, workspace.id]
             ).map(Rows.team)
         case .name(let name):
             return try Row.fetchOne(
-                db,
-                sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? AND t.name = ? COLLATE NOCASE",
+                db.cachedStatement(
+                    sql: "SELECT \(Self.teamColumns) FROM teams t WHERE t.workspace_id = ? AND t.name = ? COLLATE NOCASE"),
                 arguments: [workspace.id, name]
             ).map(Rows.team)
         }
@@ -86,9 +86,7 @@ extension SupportStore {
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
-            try db.execute(
-                sql: "UPDATE teams SET online = ? WHERE id = ?",
-                arguments: [online, EntityKind.team.number(from: team.id)])
+            try db.cached("UPDATE teams SET online = ? WHERE id = ?").execute(arguments: [online, EntityKind.team.number(from: team.id)])
             return try self.team(db, workspace, .id(teamId))!
         }
     }
@@ -99,19 +97,19 @@ extension SupportStore {
             if let teamId {
                 guard let number = EntityKind.team.number(from: teamId) else { return [] }
                 return try Row.fetchAll(
-                    db, sql: "SELECT * FROM agents WHERE workspace_id = ? AND team_id = ? ORDER BY id",
+                    db.cached("SELECT * FROM agents WHERE workspace_id = ? AND team_id = ? ORDER BY id"),
                     arguments: [workspace.id, number]
                 ).map(Rows.agent)
             }
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id]
+                db.cached("SELECT * FROM agents WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id]
             ).map(Rows.agent)
         }
     }
 
     func agent(_ db: Database, _ workspace: Workspace, id: String) throws -> Agent? {
         guard let number = EntityKind.agent.number(from: id) else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ?\(scope(workspace))", arguments: [number])
+        return try Row.fetchOne(db.cached("SELECT * FROM agents WHERE id = ? AND workspace_id = ?"), arguments: [number, workspace.id])
             .map(Rows.agent)
     }
 }

@@ -23,7 +23,7 @@ extension SupportStore {
     public func users(_ workspace: Workspace, after: Int64, limit: Int) throws -> [User] {
         try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM users WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                db.cached("SELECT * FROM users WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?"),
                 arguments: [workspace.id, after, limit]
             ).map(Rows.user)
         }
@@ -31,7 +31,7 @@ extension SupportStore {
 
     func user(_ db: Database, _ workspace: Workspace, id: String) throws -> User? {
         guard let number = EntityKind.user.number(from: id) else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?\(scope(workspace))", arguments: [number])
+        return try Row.fetchOne(db.cached("SELECT * FROM users WHERE id = ? AND workspace_id = ?"), arguments: [number, workspace.id])
             .map(Rows.user)
     }
 

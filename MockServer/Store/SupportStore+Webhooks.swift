@@ -39,7 +39,7 @@ extension SupportStore {
     public func webhooks(_ workspace: Workspace) throws -> [WebhookSubscription] {
         try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id", arguments: [workspace.id]
+                db.cached("SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id"), arguments: [workspace.id]
             )
             .map {
                 WebhookSubscription(id: EntityKind.webhook.id($0["id"]), url: $0["url"], createdAt: Rows.date($0, "created_at"))
@@ -53,8 +53,9 @@ extension SupportStore {
             guard let number = EntityKind.webhook.number(from: id) else {
                 throw ContractError.notFound(resource: "webhook", id: id)
             }
-            try db.execute(
-                sql: "DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'neutral'", arguments: [number, workspace.id])
+            try db.cached("DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'neutral'").execute(arguments: [
+                number, workspace.id,
+            ])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "webhook", id: id) }
         }
     }
@@ -89,8 +90,8 @@ extension SupportStore {
             // At most `perWorkspace` of each workspace, oldest first, the workspaces taking turns: one workspace's
             // backlog never hides another's first delivery.
             let rows = try Row.fetchAll(
-                db,
-                sql: """
+                db.cached(
+                    """
                     SELECT * FROM (
                         SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, d.webhook_id,
                             d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
@@ -103,7 +104,7 @@ extension SupportStore {
                         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                     ) WHERE turn <= ?
                     ORDER BY turn, due_at, delivery_id LIMIT ?
-                    """, arguments: [now, perWorkspace, limit])
+                    """), arguments: [now, perWorkspace, limit])
             let due = rows.compactMap { row -> DueDelivery? in
                 let kind: String = row["kind"]
                 if let raw: String = row["raw_payload"] {
@@ -120,7 +121,7 @@ extension SupportStore {
                     secret: row["secret"], kind: kind, eventName: event.type.rawValue, body: Array(body))
             }
             let next = try Double.fetchOne(
-                db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",
+                db.cached("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?"),
                 arguments: [now])
             return (due, next)
         }
@@ -130,12 +131,13 @@ extension SupportStore {
     func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) throws {
         try write { db in
             let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
-            try db.execute(
-                sql: """
-                    UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
-                        next_attempt_at = COALESCE(?, next_attempt_at)
-                    WHERE id = ?
-                    """, arguments: [state, status, error, retryAt, delivery])
+            try db.cached(
+                """
+                UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
+                    next_attempt_at = COALESCE(?, next_attempt_at)
+                WHERE id = ?
+                """
+            ).execute(arguments: [state, status, error, retryAt, delivery])
         }
     }
 
@@ -145,11 +147,12 @@ extension SupportStore {
             guard let number = EntityKind.delivery.number(from: deliveryId) else {
                 throw ContractError.notFound(resource: "delivery", id: deliveryId)
             }
-            try db.execute(
-                sql: """
-                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?
-                    WHERE id = ? AND webhook_id IN (SELECT id FROM webhooks WHERE workspace_id = ?)
-                    """, arguments: [now(), number, workspace.id])
+            try db.cached(
+                """
+                UPDATE deliveries SET status = 'pending', next_attempt_at = ?
+                WHERE id = ? AND webhook_id IN (SELECT id FROM webhooks WHERE workspace_id = ?)
+                """
+            ).execute(arguments: [now(), number, workspace.id])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "delivery", id: deliveryId) }
             deliveriesAdded(db)
         }

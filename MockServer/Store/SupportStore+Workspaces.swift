@@ -21,11 +21,10 @@ extension SupportStore {
     /// Creates a workspace with one token.
     public func createWorkspace(name: String, token: String) throws -> Workspace {
         try write { db in
-            if try Row.fetchOne(db, sql: "SELECT id FROM workspaces WHERE name = ?", arguments: [name]) != nil {
+            if try Row.fetchOne(db.cached("SELECT id FROM workspaces WHERE name = ?"), arguments: [name]) != nil {
                 throw StoreError.alreadyExists(resource: "workspace", name: name)
             }
-            try db.execute(
-                sql: "INSERT INTO workspaces (name, created_at) VALUES (?, ?)", arguments: [name, now()])
+            try db.cached("INSERT INTO workspaces (name, created_at) VALUES (?, ?)").execute(arguments: [name, now()])
             let workspace = Workspace(id: db.lastInsertedRowID, name: name)
             try Self.insertToken(db, workspace: workspace.id, token: token, now: now())
             return workspace
@@ -44,12 +43,12 @@ extension SupportStore {
         botId: Int64? = nil
     ) throws {
         let hash = Self.hash(token: token)
-        if try Row.fetchOne(db, sql: "SELECT 1 FROM tokens WHERE token_hash = ?", arguments: [hash]) != nil {
+        if try Row.fetchOne(db.cached("SELECT 1 FROM tokens WHERE token_hash = ?"), arguments: [hash]) != nil {
             throw StoreError.alreadyExists(resource: "token", name: "(that token)")
         }
-        try db.execute(
-            sql: "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id, bot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [hash, workspace, kind ?? "token", now, kind ?? "user", agentId, botId])
+        try db.cached(
+            "INSERT INTO tokens (token_hash, workspace_id, label, created_at, kind, agent_id, bot_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [hash, workspace, kind ?? "token", now, kind ?? "user", agentId, botId])
     }
 
     /// The workspace a bearer token belongs to, or nil. The token is hashed first, so the lookup
@@ -88,7 +87,7 @@ extension SupportStore {
     /// A workspace by name.
     public func workspace(named name: String) throws -> Workspace? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name FROM workspaces WHERE name = ?", arguments: [name])
+            try Row.fetchOne(db.cached("SELECT id, name FROM workspaces WHERE name = ?"), arguments: [name])
                 .map { Workspace(id: $0["id"], name: $0["name"]) }
         }
     }
@@ -96,7 +95,7 @@ extension SupportStore {
     /// All workspaces.
     public func workspaces() throws -> [Workspace] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM workspaces ORDER BY id")
+            try Row.fetchAll(db.cached("SELECT id, name FROM workspaces ORDER BY id"))
                 .map { Workspace(id: $0["id"], name: $0["name"]) }
         }
     }
@@ -105,11 +104,11 @@ extension SupportStore {
     /// tokens, teams, agents and webhook subscriptions.
     public func reset(_ workspace: Workspace) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM events WHERE workspace_id = ?", arguments: [workspace.id])
-            try db.execute(sql: "DELETE FROM users WHERE workspace_id = ?", arguments: [workspace.id])
-            try db.execute(
-                sql: "UPDATE workspaces SET next_conversation_number = 1, event_seq = 0 WHERE id = ?",
-                arguments: [workspace.id])
+            try db.cached("DELETE FROM events WHERE workspace_id = ?").execute(arguments: [workspace.id])
+            try db.cached("DELETE FROM users WHERE workspace_id = ?").execute(arguments: [workspace.id])
+            try db.cached("UPDATE workspaces SET next_conversation_number = 1, event_seq = 0 WHERE id = ?").execute(arguments: [
+                workspace.id
+            ])
         }
     }
 }

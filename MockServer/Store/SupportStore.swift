@@ -43,11 +43,11 @@ public final class SupportStore: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.cached("PRAGMA synchronous = NORMAL").execute()
             }
             // Reads of a large file through the OS page cache, without a pread and a copy per page:
             // with 1M messages a page of 50 read 50 scattered pages (list p99 ×4.7 from 10k rows).
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            try db.cached("PRAGMA mmap_size = 268435456").execute()
         }
         if let path {
             try DatabaseFileCheck.check(path)
@@ -67,12 +67,12 @@ public final class SupportStore: Sendable {
 
     /// True when nothing has been stored yet (no workspace), so a seed should be applied.
     public func isEmpty() throws -> Bool {
-        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workspaces") ?? 0 } == 0
+        try db.read { db in try Int.fetchOne(db.cached("SELECT COUNT(*) FROM workspaces")) ?? 0 } == 0
     }
 
     /// Runs SQLite's own integrity check; `ok` when the file is sound.
     public func integrityCheck() throws -> String {
-        try db.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "unknown" }
+        try db.read { db in try String.fetchOne(db.cached("PRAGMA integrity_check")) ?? "unknown" }
     }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
@@ -96,9 +96,4 @@ public final class SupportStore: Sendable {
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }
-
-    /// `AND <column> = <workspace>`: every read by id is scoped to the caller's workspace.
-    func scope(_ workspace: Workspace, _ column: String = "workspace_id") -> String {
-        " AND \(column) = \(workspace.id)"
-    }
 }
