@@ -15,11 +15,11 @@ enum ChatwootStatus: String, CaseIterable {
         }
     }
 
-    /// The contract state this status means, given whether someone is assigned.
-    func state(assigned: Bool) -> ConversationState {
+    /// Who this status asks to have the conversation (the domain decides the state it becomes).
+    var custody: Custody {
         switch self {
         case .pending: .bot
-        case .open, .snoozed: assigned ? .assigned : .queued
+        case .open, .snoozed: .humans
         case .resolved: .resolved
         }
     }

@@ -27,13 +27,14 @@ extension SupportStore {
     }
 
     func requireInbox(_ db: Database, _ workspace: Workspace, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inboxes WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        guard
+            let row = try Row.fetchOne(db.cached("SELECT * FROM inboxes WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
         else { throw ChatwootError.notFound }
         return row
     }
 
     func requireContact(_ db: Database, _ workspace: Workspace, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+        guard let row = try Row.fetchOne(db.cached("SELECT * FROM users WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
         else { throw ChatwootError.notFound }
         return row
     }
@@ -45,7 +46,7 @@ extension SupportStore {
                 throw ChatwootError.invalid("Email is invalid", attributes: ["email"])
             }
             if try Row.fetchOne(
-                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND email = ? COLLATE NOCASE AND id != ?",
+                db.cached("SELECT 1 FROM users WHERE workspace_id = ? AND email = ? COLLATE NOCASE AND id != ?"),
                 arguments: [workspace.id, email, id ?? 0]) != nil
             {
                 throw ChatwootError.invalid("Email has already been taken", attributes: ["email"])
@@ -56,7 +57,8 @@ extension SupportStore {
                 throw ChatwootError.invalid("Phone number should be in e164 format", attributes: ["phone_number"])
             }
             if try Row.fetchOne(
-                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?", arguments: [workspace.id, phone, id ?? 0])
+                db.cached("SELECT 1 FROM users WHERE workspace_id = ? AND phone = ? AND id != ?"),
+                arguments: [workspace.id, phone, id ?? 0])
                 != nil
             {
                 throw ChatwootError.invalid("Phone number has already been taken", attributes: ["phone_number"])
@@ -64,7 +66,7 @@ extension SupportStore {
         }
         if let identifier = input.identifier, !identifier.isEmpty,
             try Row.fetchOne(
-                db, sql: "SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?",
+                db.cached("SELECT 1 FROM users WHERE workspace_id = ? AND external_id = ? AND identifier_set = 1 AND id != ?"),
                 arguments: [workspace.id, identifier, id ?? 0]) != nil
         {
             throw ChatwootError.invalid("Identifier has already been taken", attributes: ["identifier"])
@@ -76,7 +78,7 @@ extension SupportStore {
 
     /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
     func referenceCreateContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
-        try write { db in
+        let stored = try write { db -> (contact: Int64, contactInbox: Int64?) in
             try validate(db, workspace, input, except: nil)
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
             let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
@@ -87,15 +89,24 @@ extension SupportStore {
                     identifierSet: identifier != nil, name: input.name, email: input.email?.lowercased(), phone: input.phone_number,
                     attributes: input.custom_attributes ?? [:], additionalAttributes: input.additional_attributes ?? [:]),
                 at: now())
-            var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
-            if let inbox {
-                let ciId = try self.contactInbox(db, userId: userId, inboxId: inbox["id"], sourceId: input.source_id)
-                let sourceId = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [ciId])
-                let views = ChatwootViews(store: self, db: db, workspace: workspace)
-                contactInbox = .object(["inbox": .object(views.inbox(inbox, admin: false)), "source_id": .string(sourceId)])
+            let contactInbox = try inbox.map {
+                try self.contactInbox(db, userId: userId, inboxId: $0["id"], sourceId: input.source_id)
             }
+            return (userId, contactInbox)
+        }
+        // Rendered after the commit, outside the write transaction.
+        return try db.read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            let contact = try views.contactWithInboxes(try requireContact(db, workspace, userId))
+            var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
+            if let id = stored.contactInbox,
+                let row = try Row.fetchOne(db.cached("SELECT inbox_id, source_id FROM contact_inboxes WHERE id = ?"), arguments: [id])
+            {
+                let inbox = try requireInbox(db, workspace, row["inbox_id"])
+                contactInbox = .object([
+                    "inbox": .object(views.inbox(inbox, admin: false)), "source_id": .string(row["source_id"] as String?),
+                ])
+            }
+            let contact = try views.contactWithInboxes(try requireContact(db, workspace, stored.contact))
             return ["payload": .object(["contact": .object(contact), "contact_inbox": contactInbox])]
         }
     }
@@ -109,17 +120,23 @@ extension SupportStore {
             custom.merge(input.custom_attributes ?? [:]) { $1 }
             var additional = Rows.object(row["additional_attributes"])
             additional.merge(input.additional_attributes ?? [:]) { $1 }
-            try db.execute(
-                sql: """
-                    UPDATE users SET name = COALESCE(?, name), email = COALESCE(?, email), phone = COALESCE(?, phone),
-                        attributes = ?, additional_attributes = ? WHERE id = ?
-                    """,
-                arguments: [input.name, input.email?.lowercased(), input.phone_number, Rows.json(custom), Rows.json(additional), id])
+            try db.cached(
+                """
+                UPDATE users SET name = COALESCE(?, name), email = COALESCE(?, email), phone = COALESCE(?, phone),
+                    attributes = ?, additional_attributes = ? WHERE id = ?
+                """
+            ).execute(arguments: [input.name, input.email?.lowercased(), input.phone_number, Rows.json(custom), Rows.json(additional), id])
             if let identifier = input.identifier, !identifier.isEmpty {
-                try db.execute(sql: "UPDATE users SET external_id = ?, identifier_set = 1 WHERE id = ?", arguments: [identifier, id])
+                try db.cached("UPDATE users SET external_id = ?, identifier_set = 1 WHERE id = ?").execute(arguments: [identifier, id])
             }
-            let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            return ["payload": .object(try views.contactWithInboxes(try requireContact(db, workspace, id)))]
+        }
+        // Rendered after the commit, outside the write transaction.
+        return try db.read { db in
+            [
+                "payload": .object(
+                    try ChatwootViews(store: self, db: db, workspace: workspace).contactWithInboxes(
+                        try requireContact(db, workspace, id)))
+            ]
         }
     }
 
@@ -158,7 +175,7 @@ extension SupportStore {
             _ = try requireContact(db, workspace, contactId)
             _ = try requireInbox(db, workspace, inboxId)
             let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: sourceId)
-            let source = try String.fetchOne(db, sql: "SELECT source_id FROM contact_inboxes WHERE id = ?", arguments: [id])
+            let source = try String.fetchOne(db.cached("SELECT source_id FROM contact_inboxes WHERE id = ?"), arguments: [id])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return ["source_id": .string(source), "inbox": .object(try views.inboxSlim(inboxId) ?? [:])]
         }
@@ -169,11 +186,11 @@ extension SupportStore {
         try db.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
+                    db.cached(
+                        """
                         SELECT u.* FROM contact_inboxes ci JOIN users u ON u.id = ci.user_id
                         WHERE ci.inbox_id = ? AND ci.source_id = ? AND u.workspace_id = ?
-                        """, arguments: [inboxId, sourceId, workspace.id])
+                        """), arguments: [inboxId, sourceId, workspace.id])
             else { throw ChatwootError(.notFound, [:]) }
             return try ChatwootViews(store: self, db: db, workspace: workspace).contactWithInboxes(row)
         }
@@ -184,7 +201,7 @@ extension SupportStore {
         try db.read { db in
             _ = try requireContact(db, workspace, contactId)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT 20", arguments: [contactId])
+                db.cached("SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT 20"), arguments: [contactId])
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return ["payload": .array(try rows.map { .object(try views.conversation($0)) })]
         }
@@ -194,7 +211,7 @@ extension SupportStore {
     func inboxes(_ workspace: Workspace, admin: Bool) throws -> [String: JSONValue] {
         try db.read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY id", arguments: [workspace.id])
+            let rows = try Row.fetchAll(db.cached("SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
             return ["payload": .array(rows.map { .object(views.inbox($0, admin: admin)) })]
         }
     }

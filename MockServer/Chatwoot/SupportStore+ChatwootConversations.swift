@@ -42,16 +42,9 @@ extension SupportStore {
     func requireConversationRow(_ db: Database, _ workspace: Workspace, number: Int64) throws -> Row {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND number = ?", arguments: [workspace.id, number])
+                db.cached("SELECT * FROM conversations WHERE workspace_id = ? AND number = ?"), arguments: [workspace.id, number])
         else { throw ChatwootError.notFound }
         return row
-    }
-
-    /// Whether the inbox has an active agent bot (conversations then start `pending`).
-    func inboxHasBot(_ db: Database, _ inboxId: Int64?) throws -> Bool {
-        guard let inboxId else { return false }
-        let bot = try Int64.fetchOne(db, sql: "SELECT bot_id FROM inboxes WHERE id = ?", arguments: [inboxId])
-        return bot != nil
     }
 
     /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
@@ -60,45 +53,39 @@ extension SupportStore {
     ) throws
         -> [String: JSONValue]
     {
-        try write { db in
+        let id = try write { db -> Int64 in
             let contactInboxRow: Row
             if let contactId = input.contact_id?.value, let inboxId = input.inbox_id?.value {
                 _ = try requireContact(db, workspace, contactId)
                 _ = try requireInbox(db, workspace, inboxId)
                 let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: input.source_id)
-                contactInboxRow = try Row.fetchOne(db, sql: "SELECT * FROM contact_inboxes WHERE id = ?", arguments: [id])!
+                contactInboxRow = try Row.fetchOne(db.cached("SELECT * FROM contact_inboxes WHERE id = ?"), arguments: [id])!
             } else {
                 guard
                     let sourceId = input.source_id,
                     let row = try Row.fetchOne(
-                        db,
-                        sql: """
+                        db.cached(
+                            """
                             SELECT ci.* FROM contact_inboxes ci JOIN inboxes i ON i.id = ci.inbox_id
                             WHERE ci.source_id = ? AND i.workspace_id = ?
-                            """, arguments: [sourceId, workspace.id])
+                            """), arguments: [sourceId, workspace.id])
                 else { throw ChatwootError.notFound }
                 contactInboxRow = row
             }
             let inboxId: Int64 = contactInboxRow["inbox_id"]
             // The status is checked in every inbox (Chatwoot assigns it before the bot's handoff rule applies).
-            var state: ConversationState
-            switch input.status {
-            case nil, "open": state = .queued
-            case "pending": state = .bot
-            case "resolved": state = .resolved
-            case "snoozed": state = .queued
-            default: throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
+            guard let custody = input.status.map({ ChatwootStatus(rawValue: $0)?.custody }) ?? .humans else {
+                throw ChatwootError.unprocessable("'\(input.status ?? "")' is not a valid status")
             }
-            if try inboxHasBot(db, inboxId) { state = .bot }
             let assignee = try input.assignee_id?.value.flatMap { id in
-                try Int64.fetchOne(db, sql: "SELECT id FROM agents WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+                try Int64.fetchOne(db.cached("SELECT id FROM agents WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
             }
             let team = try input.team_id?.value.flatMap { id in
-                try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE id = ? AND workspace_id = ?", arguments: [id, workspace.id])
+                try Int64.fetchOne(db.cached("SELECT id FROM teams WHERE id = ? AND workspace_id = ?"), arguments: [id, workspace.id])
             }
-            if state == .queued && assignee != nil { state = .assigned }
+            let state = try initialState(db, asked: custody, inboxId: inboxId, assigned: assignee != nil)
 
-            var created = try createConversation(
+            let created = try createConversation(
                 db, workspace,
                 .init(
                     workspaceId: workspace.id, userId: contactInboxRow["user_id"], state: state, teamId: team, assigneeId: assignee,
@@ -111,10 +98,12 @@ extension SupportStore {
                         content: content, message_type: "outgoing", private: message.private,
                         content_type: message.content_type, content_attributes: message.content_attributes),
                     principal: principal)
-                created = try conversationRow(db, id: created["id"])!
             }
-            let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            return try views.conversation(created)
+            return created["id"]
+        }
+        // Rendered after the commit, outside the write transaction.
+        return try db.read { db in
+            try ChatwootViews(store: self, db: db, workspace: workspace).conversation(try conversationRow(db, id: id)!)
         }
     }
 
@@ -179,26 +168,17 @@ extension SupportStore {
             } else {
                 next = current == .open ? .resolved : .open
             }
-            // The contract's rule, on this face too: a closed conversation is final (the next contact opens a new
-            // one). It reads as resolved here, so resolving it again changes nothing; any other status is refused.
-            if ConversationState(rawValue: before["state"]) == .closed {
-                guard next == .resolved else {
-                    throw ChatwootError.unprocessable(
-                        "This conversation was closed by the bot and cannot be \(next.rawValue) again: "
-                            + "the user's next contact opens a new conversation (\(ContractError.conversationClosed.code))")
-                }
-                return [
-                    "meta": .object([:]),
-                    "payload": .object([
-                        "success": true, "conversation_id": .int(number), "current_status": .string(current.rawValue),
-                        "snoozed_until": .null,
-                    ]),
-                ]
+            // Chatwoot assigns the agent who opens a conversation.
+            var agent: Int64?
+            if next == .open, case .user(let id, let role) = principal, role == "agent" { agent = id }
+            do {
+                try moveConversation(db, workspace, before: before, to: next.custody, takenBy: agent)
+            } catch ContractError.conversationClosed {
+                // Closed reads as resolved here, so resolving it again changes nothing; anything else is refused.
+                throw ChatwootError.unprocessable(
+                    "This conversation was closed by the bot and cannot be \(next.rawValue) again: "
+                        + "the user's next contact opens a new conversation (\(ContractError.conversationClosed.code))")
             }
-            var assignee: Int64? = before["assignee_id"]
-            if next == .open, case .user(let id, let role) = principal, role == "agent" { assignee = id }
-            let state = next.state(assigned: assignee != nil)
-            try changeConversation(db, workspace, before: before, .init(state: state, assigneeId: .some(assignee)))
             return [
                 "meta": .object([:]),
                 "payload": .object([
@@ -215,28 +195,14 @@ extension SupportStore {
         return try write { db -> JSONValue in
             let before = try requireConversationRow(db, workspace, number: number)
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            let state = ConversationState(rawValue: before["state"]) ?? .bot
             if let assigneeId {
                 let agent = try views.agentRow(assigneeId ?? nil)
-                let agentId: Int64? = agent?["id"]
-                let newState: ConversationState =
-                    state.isWithHumans ? (agentId == nil ? .queued : .assigned) : state
-                try changeConversation(db, workspace, before: before, .init(state: newState, assigneeId: .some(agentId)))
+                try assignAgent(db, workspace, before: before, agentId: agent?["id"])
                 return agent.map { .object(views.agent($0)) } ?? .null
             }
             if let teamId {
                 let team = try views.teamRow(teamId ?? nil)
-                let newTeam: Int64? = team?["id"]
-                var assignee: Int64? = before["assignee_id"]
-                if let current = assignee, let newTeam,
-                    try Int64.fetchOne(db, sql: "SELECT team_id FROM agents WHERE id = ?", arguments: [current]) != newTeam
-                {
-                    assignee = nil
-                }
-                if newTeam == nil { assignee = before["assignee_id"] }
-                let newState: ConversationState = state == .assigned && assignee == nil ? .queued : state
-                try changeConversation(
-                    db, workspace, before: before, .init(state: newState, teamId: .some(newTeam), assigneeId: .some(assignee)))
+                try assignTeam(db, workspace, before: before, teamId: team?["id"])
                 return try team.map { try chatwootTeamAssignment($0, workspace) } ?? .null
             }
             return .null

@@ -104,14 +104,17 @@ extension SupportStore {
     )
         async throws -> [String: JSONValue]
     {
-        let result = try await groupedWrite { [self] db in
+        let stored = try await groupedWrite { [self] db in
             let conversation = try requireConversationRow(db, workspace, number: number)
             let message = try insertChatwootMessage(db, workspace, conversation: conversation, input, principal: principal)
-            return try ChatwootViews(store: self, db: db, workspace: workspace).message(
-                message, conversation: try conversationRow(db, id: conversation["id"])!)
+            return (message: message["id"] as Int64, conversation: conversation["id"] as Int64)
         }
         signal.fire(workspace.id)
-        return result
+        // Rendered after the commit, outside the write transaction (as Chatwoot renders after saving).
+        return try await db.read { db in
+            try ChatwootViews(store: self, db: db, workspace: workspace).message(
+                try MessageRecord.row(db, id: stored.message)!, conversation: try conversationRow(db, id: stored.conversation)!)
+        }
     }
 
     /// `GET messages`: the latest 20; `before` → 20 older; `after` → up to 100 newer; both → up to 1000 between.
@@ -132,11 +135,11 @@ extension SupportStore {
             let rows: [Row]
             switch (before, after) {
             case (nil, nil), (_?, nil):
-                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT 20", arguments: arguments).reversed()
+                rows = try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id DESC LIMIT 20"), arguments: arguments).reversed()
             case (nil, _?):
-                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id LIMIT 100", arguments: arguments)
+                rows = try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id LIMIT 100"), arguments: arguments)
             case (_?, _?):
-                rows = try Row.fetchAll(db, sql: sql + " ORDER BY id LIMIT 1000", arguments: arguments)
+                rows = try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id LIMIT 1000"), arguments: arguments)
             }
             var meta: [String: JSONValue] = [
                 "labels": Rows.value(conversation["labels"], default: .array([])),

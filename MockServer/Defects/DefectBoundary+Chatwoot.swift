@@ -76,8 +76,12 @@ extension DefectBoundary {
         guard has(.cwBotInboxStartsOpen), created["status"] == .string("pending"), case .number(let id)? = created["id"],
             let number = Int64(exactly: id)
         else { return created }
-        // A bot inbox's conversation opens for humans at once.
-        _ = try store.referenceToggleStatus(workspace, number: number, status: "open", principal: .bot(id: 0))
+        // A bot inbox's conversation goes to the humans at once, without the bot's handoff.
+        try store.write { db in
+            let row = try store.requireConversationRow(db, workspace, number: number)
+            try store.moveConversation(db, workspace, before: row, to: .humans, takenBy: nil)
+        }
+        store.signal.fire(workspace.id)
         return try store.showConversation(workspace, number: number)
     }
 
