@@ -75,9 +75,9 @@ extension SupportStore {
     }
 
     /// `POST teams`: names are stored as given and shown downcased; a taken name is 422.
-    func createChatwootTeam(_ workspace: Workspace, name: String, description: String?) throws -> JSONValue {
+    func createChatwootTeam(_ workspace: Workspace, name: String, description: String?) async throws -> JSONValue {
         do {
-            let team = try createTeam(workspace, name: name.lowercased(), description: description)
+            let team = try await createTeam(workspace, name: name.lowercased(), description: description)
             return try chatwootTeam(workspace, id: EntityKind.team.number(from: team.id)!)
         } catch StoreError.alreadyExists {
             throw ChatwootError.invalid("Name has already been taken", attributes: ["name"])
@@ -97,8 +97,8 @@ extension SupportStore {
 
     /// `POST teams/{id}/team_members`: adds the users (an agent here belongs to one team, so they move);
     /// returns the ones newly added. Ids outside the account are 401 `Invalid User IDs`.
-    func addTeamMembers(_ workspace: Workspace, teamId: Int64, userIds: [Int64]) throws -> JSONValue {
-        try write { db in
+    func addTeamMembers(_ workspace: Workspace, teamId: Int64, userIds: [Int64]) async throws -> JSONValue {
+        try await write { [self] db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             guard try views.teamRow(teamId) != nil else { throw ChatwootError.notFound }
             var added: [JSONValue] = []
@@ -145,8 +145,8 @@ extension SupportStore {
     }
 
     /// `POST webhooks`.
-    func createChatwootWebhook(_ workspace: Workspace, url: String, name: String?, subscriptions: [String]) throws -> JSONValue {
-        try write { db in
+    func createChatwootWebhook(_ workspace: Workspace, url: String, name: String?, subscriptions: [String]) async throws -> JSONValue {
+        try await write { [self] db in
             try validateWebhook(db, workspace, url: url, subscriptions: subscriptions, except: nil)
             let id = try WebhookRecord.insert(
                 db,
@@ -170,10 +170,10 @@ extension SupportStore {
     /// `PATCH webhooks/{id}`.
     func updateChatwootWebhook(
         _ workspace: Workspace, id: Int64, url: String?, name: String?, subscriptions: [String]?
-    ) throws
+    ) async throws
         -> JSONValue
     {
-        try write { db in
+        try await write { [self] db in
             guard
                 let row = try Row.fetchOne(
                     db.cached("SELECT * FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'"),
@@ -191,8 +191,8 @@ extension SupportStore {
     }
 
     /// `DELETE webhooks/{id}`.
-    func deleteChatwootWebhook(_ workspace: Workspace, id: Int64) throws {
-        try write { db in
+    func deleteChatwootWebhook(_ workspace: Workspace, id: Int64) async throws {
+        try await write { db in
             try db.cached("DELETE FROM webhooks WHERE id = ? AND workspace_id = ? AND kind = 'chatwoot'").execute(arguments: [
                 id, workspace.id,
             ])
@@ -208,8 +208,8 @@ extension SupportStore {
 
     /// Creates an API inbox, optionally with an active agent bot whose token is `botToken`.
     @discardableResult
-    func createInbox(_ workspace: Workspace, name: String, botName: String?, botToken: String?, botURL: String?) throws -> Int64 {
-        try write { db in
+    func createInbox(_ workspace: Workspace, name: String, botName: String?, botToken: String?, botURL: String?) async throws -> Int64 {
+        try await write { [self] db in
             var botId: Int64?
             if let botName {
                 try db.cached("INSERT INTO agent_bots (workspace_id, name, outgoing_url, secret) VALUES (?, ?, ?, ?)").execute(arguments: [
@@ -236,15 +236,15 @@ extension SupportStore {
     }
 
     /// Adds a user without a team (an administrator, say); its token is bound with ``addAgentToken(_:agentName:token:)``.
-    func addUser(_ workspace: Workspace, name: String, email: String?, role: String) throws {
-        try write { db in
+    func addUser(_ workspace: Workspace, name: String, email: String?, role: String) async throws {
+        try await write { db in
             _ = try AgentRecord.insert(db, workspaceId: workspace.id, teamId: nil, name: name, email: email, role: role)
         }
     }
 
     /// Binds an existing agent to a user access token.
-    func addAgentToken(_ workspace: Workspace, agentName: String, token: String) throws {
-        try write { db in
+    func addAgentToken(_ workspace: Workspace, agentName: String, token: String) async throws {
+        try await write { [self] db in
             guard
                 let id = try Int64.fetchOne(
                     db.cached("SELECT id FROM agents WHERE workspace_id = ? AND name = ?"), arguments: [workspace.id, agentName])

@@ -77,8 +77,8 @@ extension SupportStore {
     }
 
     /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
-    func referenceCreateContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
-        let stored = try write { db -> (contact: Int64, contactInbox: Int64?) in
+    func referenceCreateContact(_ workspace: Workspace, _ input: ContactInput) async throws -> [String: JSONValue] {
+        let stored = try await write { [self] db -> (contact: Int64, contactInbox: Int64?) in
             try validate(db, workspace, input, except: nil)
             let inbox = try input.inbox_id.map { try requireInbox(db, workspace, $0.value ?? 0) }
             let identifier = input.identifier.flatMap { $0.isEmpty ? nil : $0 }
@@ -95,7 +95,7 @@ extension SupportStore {
             return (userId, contactInbox)
         }
         // Rendered after the commit, outside the write transaction.
-        return try db.read { db in
+        return try await db.read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
             if let id = stored.contactInbox,
@@ -112,8 +112,8 @@ extension SupportStore {
     }
 
     /// `PATCH contacts/{id}`: fields replaced, attribute hashes merged.
-    func updateContact(_ workspace: Workspace, id: Int64, _ input: ContactInput) throws -> [String: JSONValue] {
-        try write { db in
+    func updateContact(_ workspace: Workspace, id: Int64, _ input: ContactInput) async throws -> [String: JSONValue] {
+        try await write { [self] db in
             let row = try requireContact(db, workspace, id)
             try validate(db, workspace, input, except: id)
             var custom = Rows.object(row["attributes"])
@@ -131,7 +131,7 @@ extension SupportStore {
             }
         }
         // Rendered after the commit, outside the write transaction.
-        return try db.read { db in
+        return try await db.read { db in
             [
                 "payload": .object(
                     try ChatwootViews(store: self, db: db, workspace: workspace).contactWithInboxes(
@@ -170,8 +170,8 @@ extension SupportStore {
     }
 
     /// `POST contacts/{id}/contact_inboxes`.
-    func addContactInbox(_ workspace: Workspace, contactId: Int64, inboxId: Int64, sourceId: String?) throws -> [String: JSONValue] {
-        try write { db in
+    func addContactInbox(_ workspace: Workspace, contactId: Int64, inboxId: Int64, sourceId: String?) async throws -> [String: JSONValue] {
+        try await write { [self] db in
             _ = try requireContact(db, workspace, contactId)
             _ = try requireInbox(db, workspace, inboxId)
             let id = try contactInbox(db, userId: contactId, inboxId: inboxId, sourceId: sourceId)

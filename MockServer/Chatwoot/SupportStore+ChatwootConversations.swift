@@ -50,10 +50,10 @@ extension SupportStore {
     /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
     func referenceCreateConversation(
         _ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal
-    ) throws
+    ) async throws
         -> [String: JSONValue]
     {
-        let id = try write { db -> Int64 in
+        let id = try await write { [self] db -> Int64 in
             let contactInboxRow: Row
             if let contactId = input.contact_id?.value, let inboxId = input.inbox_id?.value {
                 _ = try requireContact(db, workspace, contactId)
@@ -102,7 +102,7 @@ extension SupportStore {
             return created["id"]
         }
         // Rendered after the commit, outside the write transaction.
-        return try db.read { db in
+        return try await db.read { db in
             try ChatwootViews(store: self, db: db, workspace: workspace).conversation(try conversationRow(db, id: id)!)
         }
     }
@@ -149,11 +149,11 @@ extension SupportStore {
     /// an agent's self-assignment when a conversation becomes open.
     func referenceToggleStatus(
         _ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal
-    ) throws
+    ) async throws
         -> [String: JSONValue]
     {
         defer { signal.fire(workspace.id) }
-        return try write { db -> [String: JSONValue] in
+        return try await write { [self] db -> [String: JSONValue] in
             let before = try requireConversationRow(db, workspace, number: number)
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             let current = ChatwootStatus(rawValue: views.status(before)) ?? .open
@@ -190,9 +190,9 @@ extension SupportStore {
     }
 
     /// `POST assignments`: `assignee_id` first, else `team_id`; unknown ids clear the field.
-    func referenceAssign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
+    func referenceAssign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) async throws -> JSONValue {
         defer { signal.fire(workspace.id) }
-        return try write { db -> JSONValue in
+        return try await write { [self] db -> JSONValue in
             let before = try requireConversationRow(db, workspace, number: number)
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             if let assigneeId {
@@ -221,8 +221,8 @@ extension SupportStore {
     }
 
     /// `POST custom_attributes`: replaces the whole hash.
-    func setCustomAttributes(_ workspace: Workspace, number: Int64, _ attributes: [String: JSONValue]) throws -> [String: JSONValue] {
-        try write { db in
+    func setCustomAttributes(_ workspace: Workspace, number: Int64, _ attributes: [String: JSONValue]) async throws -> [String: JSONValue] {
+        try await write { [self] db in
             let before = try requireConversationRow(db, workspace, number: number)
             try changeConversation(db, workspace, before: before, .init(customAttributes: attributes))
             return ["custom_attributes": .object(attributes)]
@@ -230,8 +230,8 @@ extension SupportStore {
     }
 
     /// `GET/POST labels`: POST replaces the set.
-    func labels(_ workspace: Workspace, number: Int64, replaceWith labels: [String]?) throws -> [String: JSONValue] {
-        try write { db in
+    func labels(_ workspace: Workspace, number: Int64, replaceWith labels: [String]?) async throws -> [String: JSONValue] {
+        try await write { [self] db in
             let before = try requireConversationRow(db, workspace, number: number)
             guard let labels else {
                 return ["payload": Rows.value(before["labels"], default: .array([]))]
@@ -245,11 +245,11 @@ extension SupportStore {
 
 extension SupportStore {
     /// `toggle_priority` / `PATCH {priority}`: low, medium, high, urgent or none.
-    func setPriority(_ workspace: Workspace, number: Int64, _ priority: String?) throws {
+    func setPriority(_ workspace: Workspace, number: Int64, _ priority: String?) async throws {
         if let priority, !["low", "medium", "high", "urgent"].contains(priority) {
             throw ChatwootError.unprocessable("'\(priority)' is not a valid priority")
         }
-        try write { db in
+        try await write { [self] db in
             let before = try requireConversationRow(db, workspace, number: number)
             try changeConversation(db, workspace, before: before, .init(priority: .some(priority)))
         }

@@ -111,7 +111,7 @@ extension SupportStore {
         }
         signal.fire(workspace.id)
         // Rendered after the commit, outside the write transaction (as Chatwoot renders after saving).
-        return try await db.read { db in
+        return try read { db in
             try ChatwootViews(store: self, db: db, workspace: workspace).message(
                 try MessageRecord.row(db, id: stored.message)!, conversation: try conversationRow(db, id: stored.conversation)!)
         }

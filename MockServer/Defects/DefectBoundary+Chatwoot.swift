@@ -5,17 +5,17 @@ import HandoffContract
 /// The Chatwoot face's writes as its routes call them: each passes through the defect boundary to the reference.
 extension SupportStore {
     /// `POST contacts`: the contact and, with `inbox_id`, its contact inbox.
-    func createContact(_ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
-        try boundary.createContact(self, workspace, input)
+    func createContact(_ workspace: Workspace, _ input: ContactInput) async throws -> [String: JSONValue] {
+        try await boundary.createContact(self, workspace, input)
     }
 
     /// `POST conversations`: by `source_id`, or `inbox_id` + `contact_id`.
     func createConversationCW(
         _ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal
-    ) throws
+    ) async throws
         -> [String: JSONValue]
     {
-        try boundary.createConversation(self, workspace, input, principal: principal)
+        try await boundary.createConversation(self, workspace, input, principal: principal)
     }
 
     /// `GET conversations`: 25 a page, newest activity first, with the four counts.
@@ -30,15 +30,15 @@ extension SupportStore {
     /// `POST toggle_status`.
     func toggleStatus(
         _ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal
-    ) throws
+    ) async throws
         -> [String: JSONValue]
     {
-        try boundary.toggleStatus(self, workspace, number: number, status: status, principal: principal)
+        try await boundary.toggleStatus(self, workspace, number: number, status: status, principal: principal)
     }
 
     /// `POST assignments`: `assignee_id` first, else `team_id`; unknown ids clear the field.
-    func assign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) throws -> JSONValue {
-        try boundary.assign(self, workspace, number: number, assigneeId: assigneeId, teamId: teamId)
+    func assign(_ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??) async throws -> JSONValue {
+        try await boundary.assign(self, workspace, number: number, assigneeId: assigneeId, teamId: teamId)
     }
 
     /// `POST messages`.
@@ -55,8 +55,8 @@ extension SupportStore {
 
 /// Defects of the Chatwoot face: each alters the input, the answer or the call of the face's reference behaviour.
 extension DefectBoundary {
-    func createContact(_ store: SupportStore, _ workspace: Workspace, _ input: ContactInput) throws -> [String: JSONValue] {
-        guard !defects.isEmpty else { return try store.referenceCreateContact(workspace, input) }
+    func createContact(_ store: SupportStore, _ workspace: Workspace, _ input: ContactInput) async throws -> [String: JSONValue] {
+        guard !defects.isEmpty else { return try await store.referenceCreateContact(workspace, input) }
         var input = input
         if has(.cwDuplicateIdentifiers), let taken = input.identifier, !taken.isEmpty,
             try store.referenceUser(workspace, externalId: taken) != nil
@@ -64,20 +64,20 @@ extension DefectBoundary {
             input.identifier = "\(taken)#\(UUID().uuidString)"
         }
         if has(.cwNoContactInbox) { input.inbox_id = nil }
-        return try store.referenceCreateContact(workspace, input)
+        return try await store.referenceCreateContact(workspace, input)
     }
 
     func createConversation(
         _ store: SupportStore, _ workspace: Workspace, _ input: ConversationInput, principal: ChatwootPrincipal
     )
-        throws -> [String: JSONValue]
+        async throws -> [String: JSONValue]
     {
-        let created = try store.referenceCreateConversation(workspace, input, principal: principal)
+        let created = try await store.referenceCreateConversation(workspace, input, principal: principal)
         guard has(.cwBotInboxStartsOpen), created["status"] == .string("pending"), case .number(let id)? = created["id"],
             let number = Int64(exactly: id)
         else { return created }
         // A bot inbox's conversation goes to the humans at once, without the bot's handoff.
-        try store.write { db in
+        try await store.write { db in
             let row = try store.requireConversationRow(db, workspace, number: number)
             try store.moveConversation(db, workspace, before: row, to: .humans, takenBy: nil)
         }
@@ -92,7 +92,7 @@ extension DefectBoundary {
 
     func toggleStatus(
         _ store: SupportStore, _ workspace: Workspace, number: Int64, status: String?, principal: ChatwootPrincipal
-    ) throws -> [String: JSONValue] {
+    ) async throws -> [String: JSONValue] {
         if has(.cwToggleOpenIgnored) && principal.isBot && status == "open",
             try store.showConversation(workspace, number: number)["status"] == .string("pending")
         {
@@ -104,19 +104,19 @@ extension DefectBoundary {
                 ]),
             ]
         }
-        return try store.referenceToggleStatus(workspace, number: number, status: status, principal: principal)
+        return try await store.referenceToggleStatus(workspace, number: number, status: status, principal: principal)
     }
 
     func assign(
         _ store: SupportStore, _ workspace: Workspace, number: Int64, assigneeId: Int64??, teamId: Int64??
-    ) throws
+    ) async throws
         -> JSONValue
     {
         if has(.cwTeamAssignmentIgnored), assigneeId == nil, let teamId {
             // Answers with the team, and assigns nothing.
             return try store.chatwootTeamAnswer(workspace, number: number, teamId: teamId ?? nil)
         }
-        return try store.referenceAssign(workspace, number: number, assigneeId: assigneeId, teamId: teamId)
+        return try await store.referenceAssign(workspace, number: number, assigneeId: assigneeId, teamId: teamId)
     }
 }
 

@@ -6,14 +6,14 @@ import HandoffContract
 extension DefectBoundary {
     func openConversation(
         _ store: SupportStore, _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?
-    ) throws -> (conversation: Conversation, created: Bool) {
+    ) async throws -> (conversation: Conversation, created: Bool) {
         guard !defects.isEmpty else {
-            return try store.referenceOpenConversation(workspace, userId: userId, context: context, idempotencyKey: idempotencyKey)
+            return try await store.referenceOpenConversation(workspace, userId: userId, context: context, idempotencyKey: idempotencyKey)
         }
         if has(.reopenClosedConversation), let latest = try store.latestConversation(workspace, userId: userId) {
             return (latest, false)
         }
-        return try store.referenceOpenConversation(
+        return try await store.referenceOpenConversation(
             workspace, userId: userId, context: has(.dropContext) ? ConversationContext() : context,
             idempotencyKey: has(.ignoreIdempotencyKey) ? nil : idempotencyKey,
             initialState: has(.newConversationNotBot) ? .queued : .bot)
@@ -21,8 +21,8 @@ extension DefectBoundary {
 
     func transfer(
         _ store: SupportStore, _ workspace: Workspace, conversationId: String, to reference: TeamReference
-    ) throws -> TransferOutcome {
-        guard !defects.isEmpty else { return try store.referenceTransfer(workspace, conversationId: conversationId, to: reference) }
+    ) async throws -> TransferOutcome {
+        guard !defects.isEmpty else { return try await store.referenceTransfer(workspace, conversationId: conversationId, to: reference) }
         var reference = reference
         let teams = try store.referenceTeams(workspace)
         let named = try? store.team(workspace, reference)
@@ -44,18 +44,18 @@ extension DefectBoundary {
             if conversation.teamId == team.id && conversation.state.isWithHumans { return .transferred(conversation, team) }
             return .teamUnavailable(team: team, reason: "offline")
         }
-        var outcome = try store.referenceTransfer(workspace, conversationId: conversationId, to: reference)
+        var outcome = try await store.referenceTransfer(workspace, conversationId: conversationId, to: reference)
         if case .teamUnavailable(let team, _) = outcome, has(.unavailableTeamSucceeds) {
-            outcome = .transferred(try store.forceTransfer(workspace, conversationId: conversationId, to: team), team)
+            outcome = await .transferred(try store.forceTransfer(workspace, conversationId: conversationId, to: team), team)
         }
         if case .transferred(let conversation, _) = outcome, has(.dropHistoryOnTransfer) {
-            try store.dropMessages(workspace, conversationId: conversation.id)
+            try await store.dropMessages(workspace, conversationId: conversation.id)
         }
         return outcome
     }
 
-    func close(_ store: SupportStore, _ workspace: Workspace, conversationId: String) throws -> Conversation {
-        guard !defects.isEmpty else { return try store.referenceClose(workspace, conversationId: conversationId) }
+    func close(_ store: SupportStore, _ workspace: Workspace, conversationId: String) async throws -> Conversation {
+        guard !defects.isEmpty else { return try await store.referenceClose(workspace, conversationId: conversationId) }
         let current = try store.conversation(workspace, id: conversationId)
         switch current.state {
         case .closed where has(.closeNotIdempotent),
@@ -71,7 +71,7 @@ extension DefectBoundary {
             answered.state = .closed
             return answered
         }
-        return try store.referenceClose(workspace, conversationId: conversationId)
+        return try await store.referenceClose(workspace, conversationId: conversationId)
     }
 }
 
@@ -89,13 +89,13 @@ extension SupportStore {
     }
 
     /// A transfer's write without its checks (`unavailable-team-succeeds`).
-    func forceTransfer(_ workspace: Workspace, conversationId: String, to team: Team) throws -> Conversation {
-        try write { db in try handTo(db, workspace, try requireConversation(db, workspace, id: conversationId), team) }
+    func forceTransfer(_ workspace: Workspace, conversationId: String, to team: Team) async throws -> Conversation {
+        try await write { [self] db in try handTo(db, workspace, try requireConversation(db, workspace, id: conversationId), team) }
     }
 
     /// Deletes a conversation's messages (`drop-history-on-transfer`).
-    func dropMessages(_ workspace: Workspace, conversationId: String) throws {
-        try write { db in
+    func dropMessages(_ workspace: Workspace, conversationId: String) async throws {
+        try await write { db in
             try db.cached("DELETE FROM messages WHERE conversation_id = ?").execute(arguments: [
                 EntityKind.conversation.number(from: conversationId)
             ])

@@ -24,7 +24,7 @@ extension DefectBoundary {
         }
         if has(.loseMessages) && posts.next(conversationId) % 10 == 0 {
             try MessageRules.check(author: new.author, visibility: visibility, state: state)
-            let seq = try store.skipSeq(workspace, conversationId: conversationId)
+            let seq = try await store.skipSeq(workspace, conversationId: conversationId)
             let phantom = Message(
                 id: EntityKind.message.id(Int64(Int32.max) + Int64(seq)), conversationId: conversationId, seq: seq,
                 author: new.author, visibility: visibility, text: new.text, choices: new.choices, agentId: agentId,
@@ -37,9 +37,9 @@ extension DefectBoundary {
             (has(.echoBotMessages) && new.author != .agent && visibility == .public)
             || (has(.notesToBot) && visibility == .internal)
         if echoed && !MessageRules.isDeliveredToBot(author: new.author, visibility: visibility) {
-            try store.announce(workspace, result.message)
+            try await store.announce(workspace, result.message)
         }
-        if has(.descendingSeq) { result.message = try store.negateSeq(workspace, result.message) }
+        if has(.descendingSeq) { result.message = try await store.negateSeq(workspace, result.message) }
         return result
     }
 
@@ -65,17 +65,17 @@ extension DefectBoundary {
 /// What the message defects do to the store beside the reference rules.
 extension SupportStore {
     /// Takes the conversation's next `seq` without storing a message (`lose-messages`).
-    func skipSeq(_ workspace: Workspace, conversationId: String) throws -> Int {
+    func skipSeq(_ workspace: Workspace, conversationId: String) async throws -> Int {
         let number = EntityKind.conversation.number(from: conversationId)
-        return try write { db in
+        return try await write { db in
             try Int.fetchOne(
                 db.cached("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"), arguments: [number]) ?? 0
         }
     }
 
     /// Emits `message.created` for a message the bot must not get (`echo-bot-messages`, `notes-to-bot`).
-    func announce(_ workspace: Workspace, _ message: Message) throws {
-        try write { db in
+    func announce(_ workspace: Workspace, _ message: Message) async throws {
+        try await write { [self] db in
             let conversation = try requireConversation(db, workspace, id: message.conversationId)
             try appendEvent(db, workspace, .messageCreated, conversation: conversation, agent: nil, message: message)
         }
@@ -83,8 +83,8 @@ extension SupportStore {
     }
 
     /// Stores the message's `seq` negated (`descending-seq`).
-    func negateSeq(_ workspace: Workspace, _ message: Message) throws -> Message {
-        try write { db in
+    func negateSeq(_ workspace: Workspace, _ message: Message) async throws -> Message {
+        try await write { db in
             try db.cached("UPDATE messages SET seq = -seq WHERE id = ?").execute(arguments: [EntityKind.message.number(from: message.id)])
         }
         var message = message

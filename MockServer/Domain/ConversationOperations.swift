@@ -8,21 +8,21 @@ extension SupportStore {
     /// Opens a conversation in state `bot`. With an idempotency key, a retry returns the first one.
     public func openConversation(
         _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?
-    ) throws -> (conversation: Conversation, created: Bool) {
-        try boundary.openConversation(self, workspace, userId: userId, context: context, idempotencyKey: idempotencyKey)
+    ) async throws -> (conversation: Conversation, created: Bool) {
+        try await boundary.openConversation(self, workspace, userId: userId, context: context, idempotencyKey: idempotencyKey)
     }
 
     /// Hands the conversation to a team. An unknown team is an error; a team that cannot take it
     /// is the distinct outcome `teamUnavailable` and leaves the conversation unchanged. A repeated
     /// transfer to the team that already has it changes nothing.
-    public func transfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws -> TransferOutcome {
-        try boundary.transfer(self, workspace, conversationId: conversationId, to: reference)
+    public func transfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) async throws -> TransferOutcome {
+        try await boundary.transfer(self, workspace, conversationId: conversationId, to: reference)
     }
 
     /// An agent takes the conversation; the first agent of its team when `agentId` is nil.
     /// Emits `conversation.assigned` when the assignee changes.
-    public func accept(_ workspace: Workspace, conversationId: String, agentId: String?) throws -> Conversation {
-        let result = try write { db in
+    public func accept(_ workspace: Workspace, conversationId: String, agentId: String?) async throws -> Conversation {
+        let result = try await write { [self] db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.accept)
             let agent: Agent
@@ -50,8 +50,8 @@ extension SupportStore {
     }
 
     /// The agent is done: emits `conversation.resolved` once.
-    public func resolve(_ workspace: Workspace, conversationId: String) throws -> Conversation {
-        let result = try write { db in
+    public func resolve(_ workspace: Workspace, conversationId: String) async throws -> Conversation {
+        let result = try await write { [self] db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             _ = try conversation.state.apply(.resolve)
             if conversation.state == .resolved { return conversation }
@@ -63,8 +63,8 @@ extension SupportStore {
     }
 
     /// The bot ends the session; idempotent, and final.
-    public func close(_ workspace: Workspace, conversationId: String) throws -> Conversation {
-        try boundary.close(self, workspace, conversationId: conversationId)
+    public func close(_ workspace: Workspace, conversationId: String) async throws -> Conversation {
+        try await boundary.close(self, workspace, conversationId: conversationId)
     }
 
     // MARK: The reference rules
@@ -72,8 +72,8 @@ extension SupportStore {
     func referenceOpenConversation(
         _ workspace: Workspace, userId: String, context: ConversationContext, idempotencyKey: String?,
         initialState: ConversationState = .bot
-    ) throws -> (conversation: Conversation, created: Bool) {
-        try write { db in
+    ) async throws -> (conversation: Conversation, created: Bool) {
+        try await write { [self] db in
             if let idempotencyKey,
                 let row = try Row.fetchOne(
                     db.cached("SELECT * FROM conversations WHERE workspace_id = ? AND idempotency_key = ?"),
@@ -101,8 +101,8 @@ extension SupportStore {
         }
     }
 
-    func referenceTransfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) throws -> TransferOutcome {
-        try write { db in
+    func referenceTransfer(_ workspace: Workspace, conversationId: String, to reference: TeamReference) async throws -> TransferOutcome {
+        try await write { [self] db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             if conversation.state == .resolved { throw ContractError.conversationResolved }
             _ = try conversation.state.apply(.transfer)
@@ -131,8 +131,8 @@ extension SupportStore {
                 .init(state: .queued, teamId: .some(EntityKind.team.number(from: team.id)), assigneeId: .some(nil))))
     }
 
-    func referenceClose(_ workspace: Workspace, conversationId: String) throws -> Conversation {
-        try write { db in
+    func referenceClose(_ workspace: Workspace, conversationId: String) async throws -> Conversation {
+        try await write { [self] db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             if conversation.state == .closed { return conversation }
             _ = try conversation.state.apply(.close)

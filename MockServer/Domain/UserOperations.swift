@@ -5,12 +5,12 @@ import HandoffContract
 /// The contract's user operation: a user is created once per `externalId`.
 extension SupportStore {
     /// Creates the user, or returns the one with the same `externalId` unchanged (`created` false).
-    public func ensureUser(_ workspace: Workspace, _ new: NewUser) throws -> (user: User, created: Bool) {
-        try boundary.ensureUser(self, workspace, new)
+    public func ensureUser(_ workspace: Workspace, _ new: NewUser) async throws -> (user: User, created: Bool) {
+        try await boundary.ensureUser(self, workspace, new)
     }
 
-    func referenceEnsureUser(_ workspace: Workspace, _ new: NewUser) throws -> (user: User, created: Bool) {
-        try write { db in
+    func referenceEnsureUser(_ workspace: Workspace, _ new: NewUser) async throws -> (user: User, created: Bool) {
+        try await write { [self] db in
             if let existing = try self.user(db, workspace, externalId: new.externalId) { return (existing, false) }
             return (try insertUser(db, workspace, new), true)
         }

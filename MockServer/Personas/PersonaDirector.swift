@@ -96,7 +96,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
             switch action {
             case .accept:
                 path += "accept"
-                _ = try store.accept(item.workspace, conversationId: item.conversationId, agentId: agent.id)
+                _ = try await store.accept(item.workspace, conversationId: item.conversationId, agentId: agent.id)
                 summary += "accepted \(item.conversationId)"
                 changes.append(JournalChange(entity: "conversation", id: item.conversationId, action: "updated"))
             case .reply(let index):
@@ -113,7 +113,7 @@ final class PersonaDirector<C: Clock>: Service where C.Duration == Duration {
                 changes.append(JournalChange(entity: "message", id: message.id, action: "created"))
             case .resolve:
                 path += "resolve"
-                _ = try store.resolve(item.workspace, conversationId: item.conversationId)
+                _ = try await store.resolve(item.workspace, conversationId: item.conversationId)
                 summary += "resolved \(item.conversationId)"
                 changes.append(JournalChange(entity: "conversation", id: item.conversationId, action: "updated"))
             }

@@ -161,7 +161,7 @@ extension SupportStore {
     /// and agents; existing workspaces are left as they are, so restarts never duplicate.
     /// Returns the names of the workspaces created.
     @discardableResult
-    public func apply(_ seed: Seed) throws -> [String] {
+    public func apply(_ seed: Seed) async throws -> [String] {
         // Credentials read before the seed (an administrator agent it adds) are read again.
         defer { tokenCache.withLock { $0.removeAll() } }
         var created: [String] = []
@@ -170,31 +170,31 @@ extension SupportStore {
             guard let first = workspaceSeed.tokens.first else {
                 throw SeedError.invalid("workspace '\(workspaceSeed.name)' needs at least one token")
             }
-            let workspace = try createWorkspace(name: workspaceSeed.name, token: first)
-            for token in workspaceSeed.tokens.dropFirst() { try addToken(token, to: workspace) }
+            let workspace = try await createWorkspace(name: workspaceSeed.name, token: first)
+            for token in workspaceSeed.tokens.dropFirst() { try await addToken(token, to: workspace) }
             let admin = workspaceSeed.admin ?? Seed.AgentSeed(name: "Administrator", email: nil)
-            try addUser(workspace, name: admin.name, email: admin.email, role: "administrator")
+            try await addUser(workspace, name: admin.name, email: admin.email, role: "administrator")
             for teamSeed in workspaceSeed.teams ?? [] {
-                let team = try createTeam(
+                let team = try await createTeam(
                     workspace, name: teamSeed.name, description: teamSeed.description, online: teamSeed.online ?? true)
                 for agent in teamSeed.agents ?? [] {
-                    _ = try addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email)
+                    _ = try await addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email)
                 }
                 if let persona = teamSeed.persona {
                     do {
-                        try setPersona(workspace, teamId: team.id, persona)
+                        try await setPersona(workspace, teamId: team.id, persona)
                     } catch let error as PersonaError {
                         throw SeedError.invalid("workspace '\(workspaceSeed.name)', team '\(teamSeed.name)', persona.\(error)")
                     }
                 }
             }
             for inbox in workspaceSeed.inboxes ?? [] {
-                try createInbox(
+                try await createInbox(
                     workspace, name: inbox.name, botName: inbox.agentBot?.name, botToken: inbox.agentBot?.token,
                     botURL: inbox.agentBot?.outgoingUrl)
             }
             for agentToken in workspaceSeed.agentTokens ?? [] {
-                try addAgentToken(workspace, agentName: agentToken.agent, token: agentToken.token)
+                try await addAgentToken(workspace, agentName: agentToken.agent, token: agentToken.token)
             }
             created.append(workspaceSeed.name)
         }

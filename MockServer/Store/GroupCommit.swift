@@ -2,7 +2,7 @@ import Dispatch
 import GRDB
 import Synchronization
 
-/// Group commit for the hot write (a message): writes that arrive while a transaction is running
+/// Group commit for every durable write of the mock: writes that arrive while a transaction is running
 /// are done together in the next one, each in its own savepoint, so that one `COMMIT` (one WAL
 /// append, one pass over the pages they share) serves many requests.
 ///

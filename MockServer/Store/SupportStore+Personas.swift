@@ -28,9 +28,9 @@ public struct PersonaError: Error, Sendable, CustomStringConvertible {
 extension SupportStore {
     /// Gives a team a scripted agent, or takes it away with nil. The persona's agent must be one of the team's.
     @discardableResult
-    public func setPersona(_ workspace: Workspace, teamId: String, _ persona: Persona?) throws -> Team {
+    public func setPersona(_ workspace: Workspace, teamId: String, _ persona: Persona?) async throws -> Team {
         if let problem = persona?.problem() { throw PersonaError(field: problem.field, reason: problem.reason) }
-        let team = try write { db in
+        let team = try await write { [self] db in
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }

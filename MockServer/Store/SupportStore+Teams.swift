@@ -10,8 +10,8 @@ extension SupportStore {
     /// Creates a team; names are unique per workspace, case-insensitively.
     public func createTeam(
         _ workspace: Workspace, name: String, description: String?, online: Bool = true
-    ) throws -> Team {
-        try write { db in
+    ) async throws -> Team {
+        try await write { [self] db in
             if try self.team(db, workspace, .name(name)) != nil {
                 throw StoreError.alreadyExists(resource: "team", name: name)
             }
@@ -23,8 +23,8 @@ extension SupportStore {
     }
 
     /// Adds an agent to a team.
-    public func addAgent(_ workspace: Workspace, teamId: String, name: String, email: String?) throws -> Agent {
-        try write { db in
+    public func addAgent(_ workspace: Workspace, teamId: String, name: String, email: String?) async throws -> Agent {
+        try await write { [self] db in
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
@@ -81,8 +81,8 @@ extension SupportStore {
     }
 
     /// Takes a team offline (transfers to it get `team_unavailable`) or brings it back.
-    public func setTeamOnline(_ workspace: Workspace, teamId: String, online: Bool) throws -> Team {
-        try write { db in
+    public func setTeamOnline(_ workspace: Workspace, teamId: String, online: Bool) async throws -> Team {
+        try await write { [self] db in
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }

@@ -25,8 +25,8 @@ struct DueDelivery: Sendable {
 
 extension SupportStore {
     /// Subscribes a URL to the workspace's events.
-    public func createWebhook(_ workspace: Workspace, url: String, secret: String) throws -> WebhookSubscription {
-        try write { db in
+    public func createWebhook(_ workspace: Workspace, url: String, secret: String) async throws -> WebhookSubscription {
+        try await write { [self] db in
             let time = now()
             let id = try WebhookRecord.insert(db, .init(workspaceId: workspace.id, kind: .neutral, url: url, secret: secret), at: time)
             return WebhookSubscription(
@@ -48,8 +48,8 @@ extension SupportStore {
     }
 
     /// Removes a subscription and its pending deliveries.
-    public func deleteWebhook(_ workspace: Workspace, id: String) throws {
-        try write { db in
+    public func deleteWebhook(_ workspace: Workspace, id: String) async throws {
+        try await write { db in
             guard let number = EntityKind.webhook.number(from: id) else {
                 throw ContractError.notFound(resource: "webhook", id: id)
             }
@@ -128,8 +128,8 @@ extension SupportStore {
     }
 
     /// Records one attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil.
-    func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) throws {
-        try write { db in
+    func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) async throws {
+        try await write { db in
             let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
             try db.cached(
                 """
@@ -142,8 +142,8 @@ extension SupportStore {
     }
 
     /// Puts a failed delivery back in the queue, due now.
-    public func replay(_ workspace: Workspace, deliveryId: String) throws {
-        try write { db in
+    public func replay(_ workspace: Workspace, deliveryId: String) async throws {
+        try await write { [self] db in
             guard let number = EntityKind.delivery.number(from: deliveryId) else {
                 throw ContractError.notFound(resource: "delivery", id: deliveryId)
             }

@@ -19,8 +19,8 @@ extension SupportStore {
     }
 
     /// Creates a workspace with one token.
-    public func createWorkspace(name: String, token: String) throws -> Workspace {
-        try write { db in
+    public func createWorkspace(name: String, token: String) async throws -> Workspace {
+        try await write { [self] db in
             if try Row.fetchOne(db.cached("SELECT id FROM workspaces WHERE name = ?"), arguments: [name]) != nil {
                 throw StoreError.alreadyExists(resource: "workspace", name: name)
             }
@@ -32,8 +32,8 @@ extension SupportStore {
     }
 
     /// Adds another token to a workspace.
-    public func addToken(_ token: String, to workspace: Workspace) throws {
-        try write { db in try Self.insertToken(db, workspace: workspace.id, token: token, now: now()) }
+    public func addToken(_ token: String, to workspace: Workspace) async throws {
+        try await write { [self] db in try Self.insertToken(db, workspace: workspace.id, token: token, now: now()) }
     }
 
     /// Stores a token's digest for a workspace: a plain API token, or (Chatwoot face) a user's or a bot's
@@ -102,8 +102,8 @@ extension SupportStore {
 
     /// Forgets the workspace's users, conversations, messages, events and deliveries; keeps its
     /// tokens, teams, agents and webhook subscriptions.
-    public func reset(_ workspace: Workspace) throws {
-        try write { db in
+    public func reset(_ workspace: Workspace) async throws {
+        try await write { db in
             try db.cached("DELETE FROM events WHERE workspace_id = ?").execute(arguments: [workspace.id])
             try db.cached("DELETE FROM users WHERE workspace_id = ?").execute(arguments: [workspace.id])
             try db.cached("UPDATE workspaces SET next_conversation_number = 1, event_seq = 0 WHERE id = ?").execute(arguments: [

@@ -291,7 +291,7 @@ final class WebhookDispatcher: Service {
                 ])
         }
         do {
-            try store.recordAttempt(
+            try await store.recordAttempt(
                 delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt)
         } catch {
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])

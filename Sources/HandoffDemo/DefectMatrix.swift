@@ -69,7 +69,7 @@ public struct DefectMatrix: Sendable {
 
     private func failures(under defects: Set<Defect>, chatwoot: Bool) async throws -> Set<String> {
         let store = try SupportStore(path: nil, defects: defects)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         let mock = try await RunningMock.start(
             config: .init(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5)), store: store,
             logger: logger)

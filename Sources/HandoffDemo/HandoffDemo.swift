@@ -44,7 +44,7 @@ public struct HandoffDemo: Sendable {
     /// suite against it (reports into `reportsFolder`), then plays the handoff.
     public func run(logger: Logger, reportsFolder: String) async throws -> (Certification, Outcome) {
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         let mock = try await RunningMock.start(config: .init(port: 0), store: store, logger: logger)
         emit("mock listening on \(mock.url) (in-memory, default seed, token dev-token)")
         do {

@@ -59,7 +59,7 @@ public struct HandoffMock: Sendable {
     static func start(_ options: HandoffMockOptions, path: String?) async throws -> HandoffMock {
         guard let first = options.seed.workspaces.first else { throw HandoffMockError("the seed has no workspace") }
         let store = try SupportStore(path: path)
-        try store.apply(options.seed)
+        try await store.apply(options.seed)
         guard let workspace = try store.workspace(named: first.name), let token = first.tokens.first else {
             throw HandoffMockError("the seed's workspace '\(first.name)' was not created")
         }

@@ -5,6 +5,9 @@ import Logging
 import MockServer
 import NIOCore
 
+/// `--defect NAME`: the parser refuses a name that is no defect, and shell completion lists them all.
+extension Defect: ExpressibleByArgument {}
+
 /// `handoff mock`: serve the mock support system.
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,8 +64,10 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "Requests per second allowed per bearer token; past it, 429 rate_limited with Retry-After. Default: no limit.")
     var rateLimit: Int?
 
-    @Option(name: .customLong("defect"), help: "Break one contract rule on purpose (repeatable); see --list-defects.")
-    var defects: [String] = []
+    @Option(
+        name: .customLong("defect"),
+        help: ArgumentHelp("Break one contract rule on purpose (repeatable); see --list-defects.", valueName: "defect"))
+    var defects: [Defect] = []
 
     @Flag(help: "List the defects --defect can switch on, and exit.")
     var listDefects = false
@@ -107,9 +112,6 @@ struct MockCommand: AsyncParsableCommand {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second.") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard (1...10_000).contains(personaSpeed) else { throw ValidationError("--persona-speed must be from 1 to 10000.") }
-        for name in defects where Defect(rawValue: name) == nil {
-            throw ValidationError("unknown defect '\(name)'; see handoff mock --list-defects.")
-        }
     }
 
     func run() async throws {
@@ -120,7 +122,7 @@ struct MockCommand: AsyncParsableCommand {
             }
             return
         }
-        let defects = Set(self.defects.compactMap(Defect.init(rawValue:)))
+        let defects = Set(self.defects)
         let logger = logging.logger("handoff.mock")
         let seed: Seed
         let store: SupportStore
@@ -136,7 +138,7 @@ struct MockCommand: AsyncParsableCommand {
         } catch let failure as RuntimeFailure {
             throw failure.exit()
         }
-        try store.apply(seed)
+        try await store.apply(seed)
         let host = self.host
         let tokens = seed.workspaces.flatMap { workspace in workspace.tokens.map { (workspace.name, $0) } }
         let chatwoot = try store.chatwootSummary(seed)

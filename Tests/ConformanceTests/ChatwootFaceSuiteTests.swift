@@ -10,7 +10,7 @@ struct ChatwootFaceSuiteTests {
     @Test("every case Chatwoot's semantics allow passes, the shipped gaps are XFAIL, nothing fails")
     func suite() async throws {
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/chatwoot-capture/suite-\(UUID().uuidString).jsonl").path
         let mock = try await RunningMock.start(

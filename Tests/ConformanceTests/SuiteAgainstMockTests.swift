@@ -10,7 +10,7 @@ import Testing
 /// deliveries of `handoff mock --probe-webhooks`.
 func withMock(defects: Set<Defect> = [], probes: Bool = false, _ body: (RunningMock) async throws -> Void) async throws {
     let store = try SupportStore(path: nil, defects: defects)
-    try store.apply(.defaultSeed)
+    try await store.apply(.defaultSeed)
     var config = MockConfiguration(port: 0, webhookRetry: .init(baseDelay: 0.1, maxAttempts: 4, timeout: 5))
     config.probeWebhooks = probes
     let mock = try await RunningMock.start(config: config, store: store, logger: quietLogger)

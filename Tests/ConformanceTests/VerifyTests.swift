@@ -180,7 +180,7 @@ struct VerifyTests {
     func ciLoop() async throws {
         let yaml = try String(contentsOf: packageRoot.appendingPathComponent("examples/ci-seed.yaml"), encoding: .utf8)
         let store = try SupportStore(path: nil)
-        try store.apply(try Seed.parse(yaml: yaml))
+        try await store.apply(try Seed.parse(yaml: yaml))
         // Four times faster, not fifty: the scripted agent must not resolve before the connector's next
         // message reaches the mock, even on a loaded two-core machine.
         var config = MockConfiguration(port: 0, personaClock: AcceleratedClock(factor: 4))

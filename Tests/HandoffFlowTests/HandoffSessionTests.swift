@@ -35,7 +35,7 @@ let rulesYAML = """
 
 func withMock(faults: FaultPlan = .init(), _ body: (RunningMock) async throws -> Void) async throws {
     let store = try SupportStore(path: nil)
-    try store.apply(.defaultSeed)
+    try await store.apply(.defaultSeed)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     let mock = try await RunningMock.start(config: .init(port: 0, faults: faults), store: store, logger: logger)

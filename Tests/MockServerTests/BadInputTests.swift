@@ -165,7 +165,7 @@ struct IdleConnectionTests {
     @Test("a silent socket and a half-sent header are closed after --idle-timeout; a long poll in progress is not")
     func idleAndHalfSent() async throws {
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         var config = MockConfiguration(port: 0)
         config.idleTimeoutSeconds = 1
         var logger = Logger(label: "test.idle")

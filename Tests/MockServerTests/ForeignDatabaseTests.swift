@@ -28,7 +28,7 @@ struct ForeignDatabaseTests {
     }
 
     @Test("a file that is not SQLite is refused and unchanged; the mock's own file is marked and opens again")
-    func garbageAndOwnFile() throws {
+    func garbageAndOwnFile() async throws {
         let folder = try Self.folder()
         let garbage = folder.appendingPathComponent("garbage.db").path
         try Data("not a database at all".utf8).write(to: URL(fileURLWithPath: garbage))
@@ -43,9 +43,9 @@ struct ForeignDatabaseTests {
         let own = folder.appendingPathComponent("mock.sqlite").path
         do {
             let store = try SupportStore(path: own)
-            try store.apply(.defaultSeed)
+            try await store.apply(.defaultSeed)
         }
-        let id = try DatabaseQueue(path: own).read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        let id = try await DatabaseQueue(path: own).read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(id == DatabaseFileCheck.applicationId)
         let reopened = try SupportStore(path: own)
         #expect(try !reopened.isEmpty())

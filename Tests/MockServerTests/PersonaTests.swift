@@ -129,7 +129,7 @@ struct PersonaTests {
                         persona: {acceptAfter: 0.5, replies: ["Hello {user}"], pick: random, seed: 7}
                 """)
         let store = try SupportStore(path: nil)
-        try store.apply(seed)
+        try await store.apply(seed)
         let workspace = try #require(try store.workspace(named: "ci"))
         let team = try #require(try store.teams(workspace).first)
         #expect(try store.persona(workspace, teamId: team.id)?.seed == 7)
@@ -139,7 +139,7 @@ struct PersonaTests {
     func playsTheAgent() async throws {
         let clock = ManualClock()
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         var logger = Logger(label: "test.persona")
         logger.logLevel = .critical
         let mock = try await RunningMock.start(config: .init(port: 0, personaClock: clock), store: store, logger: logger)
@@ -194,7 +194,7 @@ struct PersonaTests {
     func leavesOthersAlone() async throws {
         let clock = AcceleratedClock(factor: 1000)
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         var logger = Logger(label: "test.persona")
         logger.logLevel = .critical
         let mock = try await RunningMock.start(config: .init(port: 0, personaClock: clock), store: store, logger: logger)

@@ -50,7 +50,7 @@ struct SecretsTests {
     }
 
     @Test("tokens are found by digest: the comparison is exact on every byte and the lookup sees every known digest")
-    func constantTimeComparison() throws {
+    func constantTimeComparison() async throws {
         let digest = SupportStore.hash(token: "dev-token")
         #expect(digest.count == 64 && digest != "dev-token")
         #expect(SupportStore.constantTimeEquals(digest, SupportStore.hash(token: "dev-token")))
@@ -67,7 +67,7 @@ struct SecretsTests {
         #expect(SupportStore.constantTimeLookup(SupportStore.hash(token: "nope"), in: known) == nil)
         // Through the store: a known token finds its workspace, twice (the second time from the cache).
         let store = try SupportStore(path: nil)
-        let made = try store.createWorkspace(name: "w", token: "w-token")
+        let made = try await store.createWorkspace(name: "w", token: "w-token")
         #expect(try store.workspace(forToken: "w-token") == made)
         #expect(try store.workspace(forToken: "w-token") == made)
         #expect(try store.workspace(forToken: "w-tokeN") == nil)

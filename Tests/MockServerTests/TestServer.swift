@@ -16,7 +16,7 @@ struct TestServer {
         rateLimit: Int? = nil
     ) async throws -> TestServer {
         let store = try SupportStore(path: path)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         var logger = Logger(label: "test.mock")
         logger.logLevel = .critical
         let mock = try await RunningMock.start(

@@ -16,7 +16,7 @@ struct WebhookProbeTests {
     /// A mock with the default seed, probes on or off.
     static func start(probes: Bool) async throws -> TestServer {
         let store = try SupportStore(path: nil)
-        try store.apply(.defaultSeed)
+        try await store.apply(.defaultSeed)
         var logger = Logger(label: "test.mock")
         logger.logLevel = .critical
         let mock = try await RunningMock.start(

@@ -73,7 +73,7 @@ struct ChatwootAccountController {
         guard let name = body.fields.name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ChatwootError.invalid("Name can't be blank", attributes: ["name"])
         }
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.createChatwootTeam(try context.requireWorkspace(), name: name, description: body.fields.description))
     }
 
@@ -90,7 +90,7 @@ struct ChatwootAccountController {
     @Sendable func addMembers(_ request: Request, context: MockRequestContext) async throws -> Response {
         try context.requireAdmin()
         let body = try await JSONIO.decode(MembersBody.self, from: request, context: context)
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.addTeamMembers(try context.requireWorkspace(), teamId: try context.number(), userIds: body.user_ids ?? []))
     }
 
@@ -121,7 +121,7 @@ struct ChatwootAccountController {
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
         guard let url = fields.url else { throw ChatwootError.invalid("Url is invalid", attributes: ["url"]) }
         try checkReachable(url)
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.createChatwootWebhook(
                 try context.requireWorkspace(), url: url, name: fields.name, subscriptions: fields.subscriptions ?? []))
     }
@@ -130,7 +130,7 @@ struct ChatwootAccountController {
         try context.requireAdmin()
         let fields = try await JSONIO.decode(WebhookBody.self, from: request, context: context).fields
         if let url = fields.url { try checkReachable(url) }
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.updateChatwootWebhook(
                 try context.requireWorkspace(), id: try context.number(), url: fields.url, name: fields.name,
                 subscriptions: fields.subscriptions))
@@ -138,7 +138,7 @@ struct ChatwootAccountController {
 
     @Sendable func deleteWebhook(_ request: Request, context: MockRequestContext) async throws -> Response {
         try context.requireAdmin()
-        try store.deleteChatwootWebhook(try context.requireWorkspace(), id: try context.number())
+        try await store.deleteChatwootWebhook(try context.requireWorkspace(), id: try context.number())
         return ChatwootJSON.empty
     }
 

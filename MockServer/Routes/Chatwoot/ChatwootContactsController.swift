@@ -39,7 +39,7 @@ struct ChatwootContactsController {
     @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let input = try await JSONIO.decodeOptional(ContactInput.self, from: request, context: context, fallback: ContactInput())
-        return try ChatwootJSON.response(try store.createContact(try context.requireWorkspace(), input))
+        return try await ChatwootJSON.response(try store.createContact(try context.requireWorkspace(), input))
     }
 
     @Sendable func list(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -128,14 +128,14 @@ struct ChatwootContactsController {
     @Sendable func update(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let input = try await JSONIO.decodeOptional(ContactInput.self, from: request, context: context, fallback: ContactInput())
-        return try ChatwootJSON.response(try store.updateContact(try context.requireWorkspace(), id: try context.number(), input))
+        return try await ChatwootJSON.response(try store.updateContact(try context.requireWorkspace(), id: try context.number(), input))
     }
 
     @Sendable func addInbox(_ request: Request, context: MockRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let body = try await JSONIO.decodeOptional(ContactInboxBody.self, from: request, context: context, fallback: ContactInboxBody())
         guard let inbox = body.inbox_id?.value else { throw ChatwootError.missing("inbox_id") }
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.addContactInbox(
                 try context.requireWorkspace(), contactId: try context.number(), inboxId: inbox, sourceId: body.source_id))
     }

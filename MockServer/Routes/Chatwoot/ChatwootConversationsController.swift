@@ -62,7 +62,7 @@ struct ChatwootConversationsController {
 
     @Sendable func create(_ request: Request, context: MockRequestContext) async throws -> Response {
         let input = try await JSONIO.decode(ConversationInput.self, from: request, context: context)
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.createConversationCW(try context.requireWorkspace(), input, principal: try context.principal()))
     }
 
@@ -84,20 +84,20 @@ struct ChatwootConversationsController {
     @Sendable func update(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(PriorityBody.self, from: request, context: context, fallback: PriorityBody())
         let workspace = try context.requireWorkspace()
-        if let priority = body.priority { try store.setPriority(workspace, number: try context.number(), priority) }
+        if let priority = body.priority { try await store.setPriority(workspace, number: try context.number(), priority) }
         return try ChatwootJSON.response(try store.showConversation(workspace, number: try context.number()))
     }
 
     @Sendable func toggleStatus(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(StatusBody.self, from: request, context: context, fallback: StatusBody())
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.toggleStatus(
                 try context.requireWorkspace(), number: try context.number(), status: body.status, principal: try context.principal()))
     }
 
     @Sendable func togglePriority(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(PriorityBody.self, from: request, context: context, fallback: PriorityBody())
-        try store.setPriority(try context.requireWorkspace(), number: try context.number(), body.priority)
+        try await store.setPriority(try context.requireWorkspace(), number: try context.number(), body.priority)
         return ChatwootJSON.empty
     }
 
@@ -115,7 +115,7 @@ struct ChatwootConversationsController {
             default: nil
             }
         }
-        let result = try store.assign(
+        let result = try await store.assign(
             try context.requireWorkspace(), number: try context.number(),
             assigneeId: body.hasAssignee ? .some(id(body.assignee_id)) : nil, teamId: body.hasTeam ? .some(id(body.team_id)) : nil)
         return try ChatwootJSON.response(result)
@@ -124,17 +124,17 @@ struct ChatwootConversationsController {
     @Sendable func customAttributes(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(AttributesBody.self, from: request, context: context, fallback: AttributesBody())
         guard let attributes = body.custom_attributes else { throw ChatwootError.missing("custom_attributes") }
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.setCustomAttributes(try context.requireWorkspace(), number: try context.number(), attributes))
     }
 
     @Sendable func labels(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number(), replaceWith: nil))
+        try await ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number(), replaceWith: nil))
     }
 
     @Sendable func setLabels(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(LabelsBody.self, from: request, context: context, fallback: LabelsBody())
-        return try ChatwootJSON.response(
+        return try await ChatwootJSON.response(
             try store.labels(try context.requireWorkspace(), number: try context.number(), replaceWith: body.labels ?? []))
     }
 

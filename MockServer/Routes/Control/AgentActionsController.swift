@@ -25,7 +25,7 @@ struct AgentActionsController {
     @Sendable func accept(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
         let body = try await JSONIO.decodeOptional(AcceptBody.self, from: request, context: context, fallback: .init())
-        return try JSONIO.response(try store.accept(workspace, conversationId: context.id(), agentId: body.agentId))
+        return try await JSONIO.response(try store.accept(workspace, conversationId: context.id(), agentId: body.agentId))
     }
 
     @Sendable func reply(_ request: Request, context: MockRequestContext) async throws -> Response {
@@ -51,6 +51,6 @@ struct AgentActionsController {
     }
 
     @Sendable func resolve(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try JSONIO.response(try store.resolve(try context.requireWorkspace(), conversationId: context.id()))
+        try await JSONIO.response(try store.resolve(try context.requireWorkspace(), conversationId: context.id()))
     }
 }

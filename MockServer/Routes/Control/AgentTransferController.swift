@@ -21,7 +21,7 @@ struct AgentTransferController {
                     "An agent transfers a conversation the humans have (queued or assigned); this one is \(conversation.state.rawValue).",
                 extra: ["state": .string(conversation.state.rawValue), "transition": "transfer"])
         }
-        return try ConversationsController.transferResponse(
+        return try await ConversationsController.transferResponse(
             try store.transfer(workspace, conversationId: conversation.id, to: reference))
     }
 }

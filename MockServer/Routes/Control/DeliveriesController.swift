@@ -21,7 +21,7 @@ struct DeliveriesController {
     }
 
     @Sendable func replay(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try store.replay(try context.requireWorkspace(), deliveryId: context.id())
+        try await store.replay(try context.requireWorkspace(), deliveryId: context.id())
         return Response(status: .accepted)
     }
 }

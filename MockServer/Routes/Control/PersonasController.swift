@@ -35,7 +35,7 @@ struct PersonasController {
         let workspace = try context.requireWorkspace()
         let persona = try await JSONIO.decode(Persona?.self, from: request, context: context)
         do {
-            let team = try store.setPersona(workspace, teamId: context.id(), persona)
+            let team = try await store.setPersona(workspace, teamId: context.id(), persona)
             return try JSONIO.response(TeamPersona(teamId: team.id, persona: persona, summary: Self.summary(persona)))
         } catch let error as PersonaError {
             throw APIError.invalidField(error.field, error.reason)

@@ -40,9 +40,10 @@ struct TeamsControlController {
         for (index, agent) in (body.agents ?? []).enumerated() {
             _ = try JSONIO.requireText(agent.name, field: "agents[\(index)].name", max: 128)
         }
-        let team = try store.createTeam(workspace, name: name, description: body.description, online: body.online ?? true)
-        let agents = try (body.agents ?? []).map {
-            try store.addAgent(workspace, teamId: team.id, name: $0.name, email: $0.email)
+        let team = try await store.createTeam(workspace, name: name, description: body.description, online: body.online ?? true)
+        var agents: [Agent] = []
+        for agent in body.agents ?? [] {
+            agents.append(try await store.addAgent(workspace, teamId: team.id, name: agent.name, email: agent.email))
         }
         return try JSONIO.response(
             CreatedTeam(team: try store.team(workspace, .id(team.id)), agents: agents), status: .created)
@@ -51,14 +52,14 @@ struct TeamsControlController {
     @Sendable func setAvailability(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
         let body = try await JSONIO.decode(AvailabilityBody.self, from: request, context: context)
-        return try JSONIO.response(try store.setTeamOnline(workspace, teamId: context.id(), online: body.online))
+        return try await JSONIO.response(try store.setTeamOnline(workspace, teamId: context.id(), online: body.online))
     }
 
     @Sendable func addAgent(_ request: Request, context: MockRequestContext) async throws -> Response {
         let workspace = try context.requireWorkspace()
         let body = try await JSONIO.decode(AgentBody.self, from: request, context: context)
         let name = try JSONIO.requireText(body.name, field: "name", max: 128)
-        return try JSONIO.response(
+        return try await JSONIO.response(
             try store.addAgent(workspace, teamId: context.id(), name: name, email: body.email), status: .created)
     }
 

@@ -33,7 +33,7 @@ struct WorkspacesController {
         let body = try await JSONIO.decode(CreateBody.self, from: request, context: context)
         let name = try JSONIO.requireText(body.name, field: "name", max: 128)
         let token = try body.token.map { try JSONIO.requireText($0, field: "token", max: 256) } ?? Self.newToken()
-        let workspace = try store.createWorkspace(name: name, token: token)
+        let workspace = try await store.createWorkspace(name: name, token: token)
         return try JSONIO.response(Created(workspace: workspace, token: token), status: .created)
     }
 
@@ -41,12 +41,12 @@ struct WorkspacesController {
         let workspace = try context.requireWorkspace()
         let body = try await JSONIO.decodeOptional(TokenBody.self, from: request, context: context, fallback: .init())
         let token = try body.token.map { try JSONIO.requireText($0, field: "token", max: 256) } ?? Self.newToken()
-        try store.addToken(token, to: workspace)
+        try await store.addToken(token, to: workspace)
         return try JSONIO.response(Created(workspace: workspace, token: token), status: .created)
     }
 
     @Sendable func reset(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try store.reset(try context.requireWorkspace())
+        try await store.reset(try context.requireWorkspace())
         return Response(status: .noContent)
     }
 

@@ -36,7 +36,7 @@ struct ConversationsController {
         let body = try await JSONIO.decode(OpenBody.self, from: request, context: context)
         let key = request.headers[.idempotencyKey]
         if let key { _ = try JSONIO.requireText(key, field: "Idempotency-Key", max: 256) }
-        let (conversation, created) = try store.openConversation(
+        let (conversation, created) = try await store.openConversation(
             workspace, userId: body.userId, context: body.context ?? .init(), idempotencyKey: key)
         return try JSONIO.response(conversation, status: created ? .created : .ok)
     }
@@ -64,7 +64,7 @@ struct ConversationsController {
 
     @Sendable func transfer(_ request: Request, context: MockRequestContext) async throws -> Response {
         let reference = try await Self.teamReference(request, context: context)
-        return try Self.transferResponse(
+        return try await Self.transferResponse(
             try store.transfer(try context.requireWorkspace(), conversationId: context.id(), to: reference))
     }
 
@@ -89,7 +89,7 @@ struct ConversationsController {
     }
 
     @Sendable func close(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try JSONIO.response(try store.close(try context.requireWorkspace(), conversationId: context.id()))
+        try await JSONIO.response(try store.close(try context.requireWorkspace(), conversationId: context.id()))
     }
 }
 

@@ -16,7 +16,7 @@ struct UsersController {
         let workspace = try context.requireWorkspace()
         var new = try await JSONIO.decode(NewUser.self, from: request, context: context)
         new.externalId = try JSONIO.requireText(new.externalId, field: "externalId", max: 256)
-        let (user, created) = try store.ensureUser(workspace, new)
+        let (user, created) = try await store.ensureUser(workspace, new)
         return try JSONIO.response(user, status: created ? .created : .ok)
     }
 

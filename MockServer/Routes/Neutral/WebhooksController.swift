@@ -31,7 +31,7 @@ struct WebhooksController {
         let body = try await JSONIO.decode(CreateBody.self, from: request, context: context)
         try WebhookURLPolicy.validate(body.url, allowRemote: allowRemote)
         let secret = try body.secret.map { try JSONIO.requireText($0, field: "secret", max: 256) } ?? Self.randomSecret()
-        let subscription = try store.createWebhook(workspace, url: body.url, secret: secret)
+        let subscription = try await store.createWebhook(workspace, url: body.url, secret: secret)
         return try JSONIO.response(
             Created(id: subscription.id, url: subscription.url, secret: secret, createdAt: subscription.createdAt),
             status: .created)
@@ -42,7 +42,7 @@ struct WebhooksController {
     }
 
     @Sendable func delete(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try store.deleteWebhook(try context.requireWorkspace(), id: context.id())
+        try await store.deleteWebhook(try context.requireWorkspace(), id: context.id())
         return Response(status: .noContent)
     }
 
