@@ -29,7 +29,9 @@ struct Handoff: AsyncParsableCommand {
 
 /// A failure at run time (not a usage error): one line on standard error and an exit code of its own, never the
 /// usage text. Codes follow sysexits: 65 bad data (a seed or a database file), 66 a file that cannot be read,
-/// 69 a port already in use.
+/// 68 a host to listen on that is not this machine's, 69 a port already in use or a target that cannot be reached,
+/// 76 a target that answers but not as the protocol says, 77 a port that needs privileges. `handoff route
+/// --interactive` exits 3 when its input ends before the question is answered.
 struct RuntimeFailure: Error {
     let message: String
     let code: Int32

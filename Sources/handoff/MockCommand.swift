@@ -138,7 +138,11 @@ struct MockCommand: AsyncParsableCommand {
         } catch let failure as RuntimeFailure {
             throw failure.exit()
         }
-        try await store.apply(seed)
+        do {
+            try await store.apply(seed)
+        } catch {
+            throw RuntimeFailure(message: "cannot apply the seed \(self.seed ?? "(built-in)"): \(error)", code: 65).exit()
+        }
         let host = self.host
         let tokens = seed.workspaces.flatMap { workspace in workspace.tokens.map { (workspace.name, $0) } }
         let chatwoot = try store.chatwootSummary(seed)
@@ -164,6 +168,15 @@ struct MockCommand: AsyncParsableCommand {
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw RuntimeFailure(message: "port \(port) on \(host) is already in use; pick another with --port (0: a free one)", code: 69)
                 .exit()
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw RuntimeFailure(
+                message: "cannot listen on \(host) port \(port): permission denied (ports below 1024 need privileges)", code: 77
+            )
+            .exit()
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            throw RuntimeFailure(message: "cannot listen on \(host): no such address on this machine", code: 68).exit()
+        } catch let error as SocketAddressError {
+            throw RuntimeFailure(message: "cannot listen on \(host): unknown host (\(error))", code: 68).exit()
         }
     }
 
