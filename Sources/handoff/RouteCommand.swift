@@ -4,7 +4,7 @@ import HandoffContract
 import HandoffRouting
 
 /// `handoff route`: explain which team a conversation goes to under a rules file, or check the file.
-struct RouteCommand: ParsableCommand {
+struct RouteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route",
         abstract: "Explain which support team a conversation goes to under a routing rules file, or check the file.",
@@ -42,8 +42,16 @@ struct RouteCommand: ParsableCommand {
                 --attr vip=true --slot order_id='"A-17"' --json
               handoff route --rules examples/routing.yaml \\
                 --intent billing.refund --unavailable Billing
+              printf 'hmm\\ninvoice\\n' | handoff route --rules examples/routing.yaml --interactive
+              handoff route --rules examples/routing.yaml --check --target http://127.0.0.1:3000
 
             The first --intent is the most recent. Values of --attr and --slot are JSON when they parse (true, 3, "x") and text otherwise.
+
+            --interactive plays the ask flow when the decision is to ask: it prints the question and the numbered choices as the bot sends them, reads one answer per line from standard input (a number, a label, a synonym, a cancel word or anything else), says how each is understood, and ends with the team it leads to. With --json the exchange goes to standard error and the final decision, with every reply, to standard output.
+
+            --check --target URL also looks every team of the file up on a live support system: the neutral API (GET /v1/teams, --token) or, with --binding chatwoot --account-id N, Chatwoot (GET /api/v1/accounts/N/teams, --token an administrator's access token).
+
+            Exit codes: 0 decided (or the file is fine); 1 the file has errors, or a team does not exist on the target; 3 --interactive: standard input ended before the exchange finished; 64 usage; 66 the rules file cannot be read; 69 the target cannot be reached; 76 the target answered, but not with its teams.
             """)
 
     @Option(help: ArgumentHelp("The routing rules file (YAML).", valueName: "file"))
@@ -74,31 +82,78 @@ struct RouteCommand: ParsableCommand {
             valueName: "team"))
     var unavailable: [String] = []
 
+    @Flag(help: "When the decision is to ask, play the question: read the user's answers from standard input.")
+    var interactive = false
+
     @Flag(help: "Print the decision as JSON.")
     var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --check: also look the file's teams up on this support system, e.g. http://127.0.0.1:3000.",
+            valueName: "url"))
+    var target: String?
+
+    @Option(help: "With --target: neutral (the HandoffKit Support API) or chatwoot (Chatwoot's Application API).")
+    var binding: RouteBinding = .neutral
+
+    @Option(help: "With --target: the neutral bearer token, or a Chatwoot administrator's access token.")
+    var token = "dev-token"
+
+    @OptionGroup(title: "Chatwoot binding (with --target; only --account-id applies)")
+    var chatwoot: ChatwootOptions
 
     func validate() throws {
         if check && !(intents.isEmpty && attributes.isEmpty && slots.isEmpty && unavailable.isEmpty) {
             throw ValidationError("--check only validates the file; drop --intent, --attr, --slot and --unavailable.")
         }
+        if check && interactive { throw ValidationError("--interactive plays a decision; drop --check.") }
+        try validateTarget()
     }
 
-    func run() throws {
+    private func validateTarget() throws {
+        let targetFlags = binding != .neutral || token != "dev-token" || chatwoot.anyGiven
+        guard let target else {
+            if targetFlags {
+                throw ValidationError("--binding, --token and --account-id apply to --check --target URL only.")
+            }
+            return
+        }
+        guard check else { throw ValidationError("--target applies to --check only.") }
+        guard let url = URL(string: target), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--target must be an http(s) URL, e.g. http://127.0.0.1:3000 (got '\(target)').")
+        }
+        switch binding {
+        case .neutral:
+            guard !chatwoot.anyGiven else { throw ValidationError("--account-id applies to --binding chatwoot only.") }
+        case .chatwoot:
+            guard let account = chatwoot.accountId, account > 0 else {
+                throw ValidationError("--binding chatwoot needs --account-id N (the Chatwoot account).")
+            }
+            let others = [
+                chatwoot.inboxId != nil, chatwoot.botToken != nil, chatwoot.agentToken != nil,
+                chatwoot.otherAccountId != nil, chatwoot.otherInboxId != nil,
+            ]
+            guard !others.contains(true) else {
+                throw ValidationError(
+                    "handoff route reads only the account's teams: give --account-id and --token; "
+                        + "--inbox-id, --bot-token, --agent-token and --other-… do not apply.")
+            }
+        }
+    }
+
+    func run() async throws {
         let text: String
         do {
             text = try String(contentsOfFile: rules, encoding: .utf8)
         } catch {
-            warn("Error: cannot read the rules file '\(rules)': \(error.localizedDescription)")
-            throw ExitCode.failure
+            throw RuntimeFailure(
+                message: "cannot read the rules file '\(rules)': \(error.localizedDescription)", code: 66
+            ).exit()
         }
         let report = RulesLoader.check(yaml: text)
         if check {
-            for finding in report.findings { say(finding.formatted(file: rules)) }
-            let errors = report.errors.count
-            let warnings = report.warnings.count
-            let counts = [(errors, "error"), (warnings, "warning")].map { $0 == 1 ? "1 \($1)" : "\($0) \($1)s" }
-            say("\(rules): \(counts.joined(separator: ", "))")
-            if errors > 0 { throw ExitCode.failure }
+            try await checkFile(report)
             return
         }
         for finding in report.findings { warn(finding.formatted(file: rules)) }
@@ -107,6 +162,20 @@ struct RouteCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let router = Router(rules: loaded)
+        let down = try unavailableTeams(loaded)
+        let first = router.decide(
+            unfinishedIntents: intents, attributes: KeyValue.dictionary(attributes), slots: KeyValue.dictionary(slots))
+        let decision = router.reroute(first, unavailable: down)
+        guard interactive, case .ask = decision.outcome else {
+            if interactive { warn("nothing to ask: \(decision.summary)") }
+            try printDecision(decision, replies: nil)
+            return
+        }
+        try play(decision, router: router, unavailable: down)
+    }
+
+    /// The routing teams `--unavailable` names: a file's team, or every team a support-side name backs.
+    private func unavailableTeams(_ loaded: RoutingRules) throws -> Set<String> {
         var down: Set<String> = []
         for name in unavailable {
             if loaded.team(named: name) != nil {
@@ -124,13 +193,25 @@ struct RouteCommand: ParsableCommand {
             }
             down.formUnion(backed)
         }
-        let first = router.decide(
-            unfinishedIntents: intents, attributes: KeyValue.dictionary(attributes), slots: KeyValue.dictionary(slots))
-        let decision = router.reroute(first, unavailable: down)
-        if json {
-            try printJSON(decision)
-        } else {
-            printText(decision)
+        return down
+    }
+
+    /// Plays the ask exchange on standard input; under `--json` the exchange goes to standard error.
+    private func play(_ decision: Decision, router: Router, unavailable: Set<String>) throws {
+        let show: (String) -> Void = { line in self.json ? warn(line) : say(line) }
+        let handle = json ? FileHandle.standardError : FileHandle.standardOutput
+        let player = RouteAskPlayer(
+            router: router, unavailable: unavailable, show: show,
+            read: RouteAskPlayer.standardInput(show: show, promptTo: handle))
+        switch player.play(after: decision) {
+        case .decided(let final, let replies):
+            try printDecision(final, replies: replies)
+        case .inputEnded(let replies):
+            let read = replies.isEmpty ? "no answer was read" : "\(replies.count) answer(s) read, none final"
+            throw RuntimeFailure(
+                message: "standard input ended before the question was answered (\(read)); no team was chosen",
+                code: RouteAskPlayer.inputEndedCode
+            ).exit()
         }
     }
 
@@ -142,7 +223,12 @@ struct RouteCommand: ParsableCommand {
         }
     }
 
-    private func printText(_ decision: Decision) {
+    /// Prints a decision as text, or as JSON under `--json`.
+    private func printDecision(_ decision: Decision, replies: [RouteReply]?) throws {
+        if json {
+            say(try RouteDecisionJSON(decision, replies: replies).text())
+            return
+        }
         switch decision.outcome {
         case .team(let team): say("team: \(team.name) (support team \(team.supportTeamDescription))")
         case .ask(let prompt):
@@ -153,58 +239,5 @@ struct RouteCommand: ParsableCommand {
         say("why: \(decision.summary)")
         say("considered:")
         for step in decision.considered { say("  - \(step)") }
-    }
-
-    private func printJSON(_ decision: Decision) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(DecisionJSON(decision))
-        say(String(decoding: data, as: UTF8.self))
-    }
-}
-
-/// The `--json` shape of a decision: `outcome` is `team`, `ask` or `bot`.
-private struct DecisionJSON: Encodable {
-    struct TeamJSON: Encodable {
-        var name: String
-        var supportTeamName: String?
-        var supportTeamId: String?
-    }
-
-    struct PromptJSON: Encodable {
-        var text: String
-        var choices: [Choice]
-    }
-
-    var outcome: String
-    var team: TeamJSON?
-    var prompt: PromptJSON?
-    var reason: String
-    var summary: String
-    var considered: [String]
-
-    init(_ decision: Decision) {
-        switch decision.outcome {
-        case .team(let team):
-            outcome = "team"
-            switch team.supportTeam {
-            case .name(let name): self.team = TeamJSON(name: team.name, supportTeamName: name)
-            case .id(let id): self.team = TeamJSON(name: team.name, supportTeamId: id)
-            }
-        case .ask(let prompt):
-            outcome = "ask"
-            self.prompt = PromptJSON(text: prompt.text, choices: prompt.choices)
-        case .bot:
-            outcome = "bot"
-        }
-        switch decision.reason {
-        case .rule: reason = "rule"
-        case .intent: reason = "intent"
-        case .fallback: reason = "fallback"
-        case .alternate: reason = "alternate"
-        case .otherwise: reason = "otherwise"
-        }
-        summary = decision.summary
-        considered = decision.considered
     }
 }
