@@ -95,7 +95,7 @@ extension SupportStore {
             return (userId, contactInbox)
         }
         // Rendered after the commit, outside the write transaction.
-        return try await db.read { db in
+        return try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             var contactInbox: JSONValue = .object(["inbox": .null, "source_id": .null])
             if let id = stored.contactInbox,
@@ -131,7 +131,7 @@ extension SupportStore {
             }
         }
         // Rendered after the commit, outside the write transaction.
-        return try await db.read { db in
+        return try read { db in
             [
                 "payload": .object(
                     try ChatwootViews(store: self, db: db, workspace: workspace).contactWithInboxes(

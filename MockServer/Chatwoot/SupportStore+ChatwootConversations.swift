@@ -102,7 +102,7 @@ extension SupportStore {
             return created["id"]
         }
         // Rendered after the commit, outside the write transaction.
-        return try await db.read { db in
+        return try read { db in
             try ChatwootViews(store: self, db: db, workspace: workspace).conversation(try conversationRow(db, id: id)!)
         }
     }
