@@ -39,11 +39,14 @@ let package = Package(
             ],
             path: "Sources/HandoffClient"
         ),
+        // The C library's allocator settings the mock tunes (glibc: arena cap, trim); no-ops elsewhere.
+        .target(name: "CMemory", path: "Sources/CMemory"),
         // The stateful mock support system.
         .target(
             name: "MockServer",
             dependencies: [
                 "HandoffContract",
+                "CMemory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -10,6 +10,7 @@ public func buildApplication(
     config: MockConfiguration, store: SupportStore, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
+    AllocatorTuning.capArenas()
     let faults = FaultInjector(defaultPlan: config.faults)
     let router = buildRouter(config: config, store: store, faults: faults)
     var app = Application(
@@ -29,6 +30,8 @@ public func buildApplication(
             store: store, policy: config.webhookRetry, faults: faults, logger: logger, probes: config.probeWebhooks,
             allowRemote: config.allowRemoteWebhooks))
     app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
+    app.addServices(AllocatorTuning(interval: .seconds(10), logger: logger))
+    app.addServices(WALCheckpointer(store: store, logger: logger))
     return app
 }
 

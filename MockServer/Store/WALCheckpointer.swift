@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Keeps the write-ahead log of a file database from growing without bound.
+///
+/// SQLite copies the log back into the database after every thousand pages or so (a passive checkpoint), but it can
+/// start the log over only at a moment when no reader still uses an older snapshot. Under a steady mix of reads and
+/// writes that moment never comes: in a soak run the log reached 4 GB in three minutes beside a 1.4 GB database.
+/// So every ``interval``, when the log has passed ``threshold`` bytes, this runs a `TRUNCATE` checkpoint, which waits
+/// (within the busy timeout) for the readers of older snapshots to finish, copies the log in and truncates it to zero
+/// bytes. Writes wait meanwhile; reads do not. Off the cooperative pool; nothing to do for an in-memory database.
+struct WALCheckpointer: Service {
+    let store: SupportStore
+    /// Time between two looks at the log's size.
+    var interval: Duration = .seconds(10)
+    /// The log's size past which it is truncated.
+    var threshold: Int = 64 << 20
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                await checkpointIfLarge()
+            }
+        }
+    }
+
+    /// Truncates the log when it is past the threshold; logs what it did, and a failure (retried next time).
+    func checkpointIfLarge() async {
+        guard let size = store.logSize(), size > threshold else { return }
+        do {
+            let frames = try await store.truncateLog()
+            logger.debug(
+                "write-ahead log truncated", metadata: ["bytes": "\(size)", "frames": "\(frames?.walFrameCount ?? 0)"])
+        } catch {
+            logger.notice("write-ahead log not truncated (tried again later)", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension SupportStore {
+    /// The size in bytes of the database's write-ahead log; nil in memory or when there is none.
+    func logSize() -> Int? {
+        guard let path else { return nil }
+        return (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
+    }
+
+    /// Copies the write-ahead log into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`), on a
+    /// background queue. Nil for an in-memory database.
+    func truncateLog() async throws -> (walFrameCount: Int, checkpointedFrameCount: Int)? {
+        guard path != nil, let pool = db as? DatabasePool else { return nil }
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } })
+            }
+        }
+    }
+}
