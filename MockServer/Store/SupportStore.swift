@@ -31,6 +31,9 @@ public final class SupportStore: Sendable {
     /// The database file; nil in memory.
     public let path: String?
 
+    /// How long a connection waits for a lock another connection holds before it fails with `SQLITE_BUSY`.
+    static let busyTimeoutMilliseconds = 5_000
+
     /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
     /// and runs the migrations. `defects` make the mock break rules on purpose (for the suite's proof);
     /// `journalCapacity` bounds each workspace's request journal (default 10,000 entries).
@@ -40,7 +43,7 @@ public final class SupportStore: Sendable {
         self.journal = RequestJournal(capacity: journalCapacity)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         configuration.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.cached("PRAGMA synchronous = NORMAL").execute()

@@ -10,12 +10,14 @@ import ServiceLifecycle
 /// start the log over only at a moment when no reader still uses an older snapshot. Under a steady mix of reads and
 /// writes that moment never comes: in a soak run the log reached 4 GB in three minutes beside a 1.4 GB database.
 /// So every ``interval``, when the log has passed ``threshold`` bytes, this runs a `TRUNCATE` checkpoint, which waits
-/// (within the busy timeout) for the readers of older snapshots to finish, copies the log in and truncates it to zero
-/// bytes. Writes wait meanwhile; reads do not. Off the cooperative pool; nothing to do for an in-memory database.
+/// for the readers of older snapshots to finish, copies the log in and truncates it to zero bytes. Writes wait
+/// meanwhile (reads do not), so it waits for readers at most
+/// ``SupportStore/checkpointPatienceMilliseconds`` and otherwise tries again at the next look. Off the cooperative
+/// pool; nothing to do for an in-memory database.
 struct WALCheckpointer: Service {
     let store: SupportStore
     /// Time between two looks at the log's size.
-    var interval: Duration = .seconds(10)
+    var interval: Duration = .seconds(2)
     /// The log's size past which it is truncated.
     var threshold: Int = 64 << 20
     let logger: Logger
@@ -49,13 +51,26 @@ extension SupportStore {
         return (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
     }
 
+    /// How long a truncating checkpoint waits for the readers of older snapshots before it gives up (writes wait
+    /// meanwhile).
+    static let checkpointPatienceMilliseconds = 100
+
     /// Copies the write-ahead log into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`), on a
     /// background queue. Nil for an in-memory database.
     func truncateLog() async throws -> (walFrameCount: Int, checkpointedFrameCount: Int)? {
         guard path != nil, let pool = db as? DatabasePool else { return nil }
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
-                continuation.resume(with: Result { try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } })
+                continuation.resume(
+                    with: Result {
+                        try pool.writeWithoutTransaction { db in
+                            // Writers wait while the checkpoint waits for readers: give up soon and try again later
+                            // rather than stall every write for the connection's full busy timeout.
+                            try db.execute(sql: "PRAGMA busy_timeout = \(Self.checkpointPatienceMilliseconds)")
+                            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
+                            return try db.checkpoint(.truncate)
+                        }
+                    })
             }
         }
     }
