@@ -93,7 +93,8 @@ extension SupportStore {
                 db.cached(
                     """
                     SELECT * FROM (
-                        SELECT d.id AS delivery_id, d.attempts, d.payload AS raw_payload, d.event_name, d.webhook_id,
+                        SELECT d.id AS delivery_id, d.attempts, COALESCE(d.payload, p.body) AS raw_payload, d.event_name,
+                            d.webhook_id,
                             d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
                             w.kind, d.next_attempt_at AS due_at,
                             ROW_NUMBER() OVER (PARTITION BY w.workspace_id ORDER BY d.next_attempt_at, d.id) AS turn,
@@ -101,6 +102,7 @@ extension SupportStore {
                         FROM deliveries d
                         JOIN webhooks w ON w.id = d.webhook_id
                         LEFT JOIN events e ON e.id = d.event_id
+                        LEFT JOIN delivery_payloads p ON p.id = d.payload_id
                         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                     ) WHERE turn <= ?
                     ORDER BY turn, due_at, delivery_id LIMIT ?
