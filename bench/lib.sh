@@ -42,6 +42,8 @@ start_pact() {
 
 # rss_mb PID: resident set size in MB (one decimal).
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# anon_mb PID: RssAnon in MB (the process's own memory: heap and stacks, not mapped files).
+anon_mb() { awk '/^RssAnon:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 # rss_split PID: "anonymous X MB + file-backed Y MB" (private heap and stacks vs mapped code and data).
 rss_split() { awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { printf "anonymous %.1f MB + file-backed %.1f MB", a / 1024, f / 1024 }' "/proc/$1/status"; }
 

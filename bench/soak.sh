@@ -10,8 +10,9 @@
 # 3. Each minute: bench/flow.lua (through bench/soak_flow.lua, which adds the 5xx count and the per-request p99)
 #    on the Chatwoot face and on the neutral face at the same time, SOAK_CLIENTS (16) clients per face
 #    (wrk -tN -cN -d60s --timeout 10s), as in bench/routes.sh; then one line: mock RSS (VmRSS), flows, p99 per
-#    request of each face, p99 of a whole flow, 5xx, other non-2xx, socket errors. wrk restarts each minute,
-#    so the clients reconnect once a minute.
+#    request of each face, p99 of a whole flow, 5xx, other non-2xx, socket errors, and RssAnon (the process's
+#    own memory; VmRSS also counts the database file SQLite maps). wrk restarts each minute, so the clients
+#    reconnect once a minute.
 # 4. At the end: bench/flow_check.py on every minute's acknowledged-write log (lost writes), and the targets:
 #    RSS flat (every minute within 20 % of minute 1), 0 5xx, 0 lost.
 # A benchmark, not a test: it prints figures and exits 0 unless the tools or servers fail.
@@ -65,7 +66,7 @@ echo "RSS with the side load in place: $(rss_mb "$MOCK_PID") MB"
 field() { sed -n "s/.*[ ]$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 rows="$work/rows.txt"
 : >"$rows"
-printf '%-6s %8s %7s %11s %11s %10s %5s %9s %9s\n' minute "RSS MB" flows "p99 cw ms" "p99 neu ms" "flow p99" 5xx "other≠2xx" "sock err"
+printf '%-6s %8s %7s %11s %11s %10s %5s %9s %9s %8s\n' minute "RSS MB" flows "p99 cw ms" "p99 neu ms" "flow p99" 5xx "other≠2xx" "sock err" "anon MB"
 for m in $(seq 1 "$MINUTES"); do
   for face in chatwoot neutral; do
     FLOW_FACE=$face FLOW_TAG="soak$m$face$RANDOM" FLOW_ACKED="$work/acked-$m-$face.txt" FLOW_ACCOUNT="$ACCOUNT" \
@@ -76,6 +77,7 @@ for m in $(seq 1 "$MINUTES"); do
   wait "$WRK_chatwoot" "$WRK_neutral" || true
   mock_alive soak.sh || exit 2
   rss=$(rss_mb "$MOCK_PID")
+  anon=$(anon_mb "$MOCK_PID")
   flows=0 s5=0 bad=0 sock=0 fp99=0
   for face in chatwoot neutral; do
     out=$(cat "$work/wrk-$m-$face.txt")
@@ -90,8 +92,8 @@ for m in $(seq 1 "$MINUTES"); do
     fp99=$(awk -v a="$fp99" -v b="$(field "$fr" p99)" 'BEGIN { print (b > a) ? b : a }')
     eval "rp99_$face=$(field "$sr" req_p99_ms)"
   done
-  printf '%-6s %8s %7s %11s %11s %10s %5s %9s %9s\n' "$m" "$rss" "$flows" "$rp99_chatwoot" "$rp99_neutral" "$fp99" "$s5" "$bad" "$sock"
-  echo "$m $rss $flows $rp99_chatwoot $rp99_neutral $fp99 $s5 $bad $sock" >>"$rows"
+  printf '%-6s %8s %7s %11s %11s %10s %5s %9s %9s %8s\n' "$m" "$rss" "$flows" "$rp99_chatwoot" "$rp99_neutral" "$fp99" "$s5" "$bad" "$sock" "$anon"
+  echo "$m $rss $flows $rp99_chatwoot $rp99_neutral $fp99 $s5 $bad $sock $anon" >>"$rows"
 done
 
 stop_pid "$SIDE_PID"
@@ -107,13 +109,16 @@ lost=$(sed -n 's/^lost = //p' <<<"$check")
 
 echo "== targets"
 awk -v lost="$lost" '
-  { rss[NR] = $2; s5 += $7; flows += $3; if ($4 > p) p = $4; if ($5 > p) p = $5 }
+  { rss[NR] = $2; anon[NR] = $10; s5 += $7; flows += $3; if ($4 > p) p = $4; if ($5 > p) p = $5 }
   END {
     base = rss[1]; lo = base; hi = base
     for (i = 1; i <= NR; i++) { if (rss[i] < lo) lo = rss[i]; if (rss[i] > hi) hi = rss[i] }
     flat = (hi <= base * 1.2 && lo >= base * 0.8)
     printf "RSS flat (every minute within 20%% of minute 1, %.1f MB): min %.1f, max %.1f MB (%+.1f%%): %s\n", base, lo, hi, (hi - base) * 100 / base, flat ? "MET" : "MISSED"
     printf "  (growth only: highest minute %+.1f%% over minute 1, limit +20%%: %s; minute %d %+.1f%% over minute 1)\n", (hi - base) * 100 / base, hi <= base * 1.2 ? "within" : "beyond", NR, (rss[NR] - base) * 100 / base
+    alo = anon[1]; ahi = anon[1]
+    for (i = 1; i <= NR; i++) { if (anon[i] < alo) alo = anon[i]; if (anon[i] > ahi) ahi = anon[i] }
+    printf "  (for the reading: RSS is VmRSS, which counts the database file SQLite maps, up to its mmap_size, and the binary; the process'"'"'s own memory, RssAnon, was %.1f-%.1f MB, minute 1 %.1f MB, highest %+.1f%%)\n", alo, ahi, anon[1], (ahi - anon[1]) * 100 / anon[1]
     printf "5xx answers: %d: %s\n", s5, s5 == 0 ? "MET" : "MISSED"
     printf "lost acknowledged writes: %s: %s\n", lost, lost == 0 ? "MET" : "MISSED"
     printf "(flows completed: %d; worst per-request p99 of a minute: %.2f ms)\n", flows, p
