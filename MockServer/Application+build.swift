@@ -10,7 +10,6 @@ public func buildApplication(
     config: MockConfiguration, store: SupportStore, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    AllocatorTuning.capArenas()
     let faults = FaultInjector(defaultPlan: config.faults)
     let router = buildRouter(config: config, store: store, faults: faults)
     var app = Application(

@@ -115,6 +115,8 @@ struct MockCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // This process is the mock: tune the allocator for it (an embedding process keeps its own settings).
+        AllocatorTuning.capArenas()
         if listDefects {
             let width = Defect.allCases.map(\.rawValue.count).max() ?? 0
             for defect in Defect.allCases {
