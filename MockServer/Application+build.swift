@@ -29,7 +29,7 @@ public func buildApplication(
             store: store, policy: config.webhookRetry, faults: faults, logger: logger, probes: config.probeWebhooks,
             allowRemote: config.allowRemoteWebhooks))
     app.addServices(personaDirector(clock: config.personaClock, store: store, logger: logger))
-    app.addServices(AllocatorTuning(interval: .seconds(10), logger: logger))
+    app.addServices(AllocatorTuning(interval: .seconds(10)))
     app.addServices(WALCheckpointer(store: store, logger: logger))
     return app
 }

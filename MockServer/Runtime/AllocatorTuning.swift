@@ -1,7 +1,6 @@
 import CMemory
 import Dispatch
 import Foundation
-import Logging
 import ServiceLifecycle
 
 /// Keeps the mock's memory from ratcheting up over a long run (glibc's allocator; nothing happens elsewhere).
@@ -17,7 +16,6 @@ public struct AllocatorTuning: Service {
     static let arenas: Int32 = 2
     /// Time between two trims.
     let interval: Duration
-    let logger: Logger
 
     /// Caps the arenas for the whole process; call first thing in a process whose main job is the mock (the
     /// `handoff` command), before its threads start allocating. Returns whether it applied.
