@@ -52,7 +52,7 @@ public struct ConnectorDriver: Sendable {
     /// Runs one scenario with its own log of exchanges; only cancellation escapes.
     private func outcome(of id: String, store: ReceivedStore, journey: inout Journey?) async throws -> CaseOutcome {
         let log = DriveLog()
-        let calls = DriverCalls(driver: options.driver, timeout: options.timeout, log: log)
+        let calls = DriverCalls(driver: options.driver, callSeconds: options.callSeconds, log: log)
         let speaker: any EndUserChannel =
             switch options.channel {
             case .handoff: HandoffUserChannel(calls: calls)
@@ -60,7 +60,7 @@ public struct ConnectorDriver: Sendable {
             }
         let channel = LeaveRecordingChannel(inner: speaker, leavers: leavers)
         let scenarios = DriveScenarios(
-            options: options, support: SupportSide(target: target, token: token, timeout: options.timeout, log: log),
+            options: options, support: SupportSide(target: target, token: token, callSeconds: options.callSeconds, log: log),
             channel: channel, log: log, store: store, router: options.rules.map(Router.init(rules:)))
         do {
             try await scenarios.run(id, &journey)

@@ -41,9 +41,9 @@ protocol EndUserChannel: Sendable {
 struct DriverCalls: Sendable {
     let transport: HTTPTransport
 
-    init(driver: String, timeout: Duration, log: DriveLog) {
-        transport = HTTPTransport(
-            baseURL: driver, token: nil, timeout: max(1, timeout.components.seconds + 1), observer: { log.record($0) })
+    init(driver: String, callSeconds: Int64, log: DriveLog) {
+        // Not the shared client: that one retries a refused connection until the call's time is up.
+        transport = .failingFast(baseURL: driver, token: nil, timeout: callSeconds, observer: { log.record($0) })
     }
 
     /// Sends a call and returns its exchange when the status is one of `accepted` (default: any 2xx).

@@ -17,6 +17,12 @@ public struct DriveOptions: Sendable {
     public var rules: RoutingRules?
     /// The longest wait for something the user or the support side should see. Default 10 s.
     public var timeout: Duration
+    /// The longest wait for one HTTP answer, from the connector or the support side, in whole seconds: one second
+    /// more than ``timeout`` and never under ``minimumCallSeconds``. A short `timeout` shortens the waits for
+    /// effects, not the patience with a busy (but answering) connector: a slow answer is not a missing one.
+    public var callSeconds: Int64 { max(Self.minimumCallSeconds, timeout.components.seconds + 1) }
+    /// The floor of ``callSeconds``.
+    public static let minimumCallSeconds: Int64 = 15
     /// Run only cases whose id matches one of these globs; empty runs all.
     public var only: [String]
 

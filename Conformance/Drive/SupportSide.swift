@@ -8,9 +8,8 @@ struct SupportSide: Sendable {
     let transport: HTTPTransport
     let desk: MockAgentDesk
 
-    init(target: String, token: String, timeout: Duration, log: DriveLog) {
-        transport = HTTPTransport(
-            baseURL: target, token: token, timeout: max(5, timeout.components.seconds + 1), observer: { log.record($0) })
+    init(target: String, token: String, callSeconds: Int64, log: DriveLog) {
+        transport = HTTPTransport(baseURL: target, token: token, timeout: callSeconds, observer: { log.record($0) })
         desk = MockAgentDesk(transport: transport)
     }
 

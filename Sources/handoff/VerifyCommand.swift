@@ -94,7 +94,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "With --channel rasa: the callback URL the suite serves for the connector's later messages.")
     var callback = DriveOptions.defaultCallback
 
-    @Option(help: "With --drive: seconds to wait for what the user or the support side should see.")
+    @Option(
+        help: """
+            With --drive: seconds to wait for what the user or the support side should see. One HTTP call \
+            waits one second more, and at least 15 s.
+            """)
     var driveTimeout = 10
 
     @OptionGroup var reports: ReportOptions
