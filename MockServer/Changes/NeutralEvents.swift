@@ -46,7 +46,7 @@ extension SupportStore {
 
     /// Events of the workspace's feed after a sequence number, in order.
     public func events(_ workspace: Workspace, after: Int, limit: Int) throws -> [SupportEvent] {
-        let events = try db.read { db in
+        let events = try read { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [workspace.id, after, limit]

@@ -5,7 +5,7 @@ import HandoffContract
 extension SupportStore {
     /// The workspace and principal of a token digest, read from the database.
     func chatwootPrincipal(forHash hash: String) throws -> (Workspace, ChatwootPrincipal)? {
-        try db.read { db in
+        try read { db in
             guard
                 let row = try Row.fetchOne(
                     db.cached(
@@ -30,7 +30,7 @@ extension SupportStore {
 
     /// `GET /api/v1/profile`.
     func profile(_ workspace: Workspace, userId: Int64) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             guard let row = try views.agentRow(userId) else { throw ChatwootError.notFound }
             var object = views.agent(row)
@@ -47,7 +47,7 @@ extension SupportStore {
 
     /// `GET agents`.
     func chatwootAgents(_ workspace: Workspace) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return .array(
                 try Row.fetchAll(db.cached("SELECT * FROM agents WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
@@ -57,7 +57,7 @@ extension SupportStore {
 
     /// `GET teams`.
     func chatwootTeams(_ workspace: Workspace) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             return .array(
                 try Row.fetchAll(db.cached("SELECT * FROM teams WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
@@ -67,7 +67,7 @@ extension SupportStore {
 
     /// `GET teams/{id}`.
     func chatwootTeam(_ workspace: Workspace, id: Int64) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             guard let row = try views.teamRow(id) else { throw ChatwootError.notFound }
             return .object(views.team(row))
@@ -86,7 +86,7 @@ extension SupportStore {
 
     /// `GET teams/{id}/team_members`.
     func teamMembers(_ workspace: Workspace, teamId: Int64) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             guard try views.teamRow(teamId) != nil else { throw ChatwootError.notFound }
             return .array(
@@ -160,7 +160,7 @@ extension SupportStore {
 
     /// `GET webhooks`.
     func chatwootWebhooks(_ workspace: Workspace) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             let rows = try Row.fetchAll(
                 db.cached("SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'chatwoot' ORDER BY id"), arguments: [workspace.id])
             return .object(["payload": .object(["webhooks": .array(rows.map { webhookJSON($0, workspace: workspace) })])])

@@ -142,7 +142,7 @@ extension SupportStore {
 
     /// `GET contacts/{id}`.
     func showContact(_ workspace: Workspace, id: Int64, withInboxes: Bool) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             let row = try requireContact(db, workspace, id)
             return ["payload": .object(withInboxes ? try views.contactWithInboxes(row) : views.contact(row))]
@@ -154,7 +154,7 @@ extension SupportStore {
         _ workspace: Workspace, condition: String, arguments: StatementArguments, page: Int, hasMore: Bool = false,
         withInboxes: Bool = true
     ) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let base = "FROM users WHERE workspace_id = ? AND (\(condition))"
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)", arguments: [workspace.id] + arguments) ?? 0
             let rows = try Row.fetchAll(
@@ -183,7 +183,7 @@ extension SupportStore {
 
     /// `POST contact_inboxes/filter`.
     func findContactInbox(_ workspace: Workspace, inboxId: Int64, sourceId: String) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             guard
                 let row = try Row.fetchOne(
                     db.cached(
@@ -198,7 +198,7 @@ extension SupportStore {
 
     /// `GET contacts/{id}/conversations`: the latest 20.
     func contactConversations(_ workspace: Workspace, contactId: Int64) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             _ = try requireContact(db, workspace, contactId)
             let rows = try Row.fetchAll(
                 db.cached("SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT 20"), arguments: [contactId])
@@ -209,7 +209,7 @@ extension SupportStore {
 
     /// Inboxes of the workspace.
     func inboxes(_ workspace: Workspace, admin: Bool) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             let rows = try Row.fetchAll(db.cached("SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
             return ["payload": .array(rows.map { .object(views.inbox($0, admin: admin)) })]
@@ -218,7 +218,7 @@ extension SupportStore {
 
     /// One inbox.
     func inbox(_ workspace: Workspace, id: Int64, admin: Bool) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             ChatwootViews(store: self, db: db, workspace: workspace).inbox(try requireInbox(db, workspace, id), admin: admin)
         }
     }

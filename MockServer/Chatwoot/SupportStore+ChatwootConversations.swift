@@ -109,7 +109,7 @@ extension SupportStore {
 
     /// `GET conversation/{id}`.
     func showConversation(_ workspace: Workspace, number: Int64) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             try ChatwootViews(store: self, db: db, workspace: workspace).conversation(
                 try requireConversationRow(db, workspace, number: number))
         }
@@ -119,7 +119,7 @@ extension SupportStore {
     func referenceListConversations(
         _ workspace: Workspace, status: String, assigneeType: String, inboxId: Int64?, teamId: Int64?, page: Int, caller: Int64?
     ) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let condition = Self.chatwootListCondition(workspace, status: status, inboxId: inboxId, teamId: teamId)
             let counts = try chatwootConversationCounts(db, condition, caller: caller ?? -1)
             var filter = ""

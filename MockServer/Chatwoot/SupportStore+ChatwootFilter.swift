@@ -22,7 +22,7 @@ extension SupportStore {
     func filterConversationsCW(
         _ workspace: Workspace, _ conditions: [ChatwootFilterCondition], page: Int, caller: Int64
     ) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let filter = try ChatwootConversationFilter.condition(conditions) { key in
                 try Row.fetchOne(
                     db.cached(
@@ -50,7 +50,7 @@ extension SupportStore {
     func conversationMetaCW(
         _ workspace: Workspace, status: String, inboxId: Int64?, teamId: Int64?, caller: Int64
     ) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let counts = try chatwootConversationCounts(
                 db, Self.chatwootListCondition(workspace, status: status, inboxId: inboxId, teamId: teamId), caller: caller)
             return ["meta": counts.meta]

@@ -119,7 +119,7 @@ extension SupportStore {
 
     /// `GET messages`: the latest 20; `before` → 20 older; `after` → up to 100 newer; both → up to 1000 between.
     func chatwootMessages(_ workspace: Workspace, number: Int64, before: Int64?, after: Int64?) throws -> [String: JSONValue] {
-        try db.read { db in
+        try read { db in
             let conversation = try requireConversationRow(db, workspace, number: number)
             let views = ChatwootViews(store: self, db: db, workspace: workspace)
             var sql = "SELECT * FROM messages WHERE conversation_id = ?"

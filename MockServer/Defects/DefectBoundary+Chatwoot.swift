@@ -123,7 +123,7 @@ extension DefectBoundary {
 extension SupportStore {
     /// The team `POST assignments` would answer with, without assigning it (`cw-team-assignment-ignored`).
     func chatwootTeamAnswer(_ workspace: Workspace, number: Int64, teamId: Int64?) throws -> JSONValue {
-        try db.read { db in
+        try read { db in
             _ = try requireConversationRow(db, workspace, number: number)
             let team = try ChatwootViews(store: self, db: db, workspace: workspace).teamRow(teamId)
             return try team.map { try chatwootTeamAssignment($0, workspace) } ?? .null

@@ -80,7 +80,7 @@ extension SupportStore {
     /// The user's latest conversation, whatever its state (`reopen-closed-conversation` hands it back).
     func latestConversation(_ workspace: Workspace, userId: String) throws -> Conversation? {
         guard let number = EntityKind.user.number(from: userId) else { return nil }
-        return try db.read { db in
+        return try read { db in
             try Row.fetchOne(
                 db.cached("SELECT * FROM conversations WHERE user_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [number, workspace.id]

@@ -95,7 +95,7 @@ extension SupportStore {
     /// Every message of the workspace after `after`, whatever its conversation (`mix-conversations`).
     func workspaceMessages(_ workspace: Workspace, conversationId: String, after: Int, limit: Int) throws -> [Message] {
         _ = try conversation(workspace, id: conversationId)
-        return try db.read { db in
+        return try read { db in
             try Row.fetchAll(
                 db.cached(
                     """

@@ -13,7 +13,7 @@ extension SupportStore {
         for segment in path.split(separator: "/") {
             for (kind, table) in tables {
                 guard let number = kind.number(from: String(segment)) else { continue }
-                let owner = try db.read { db in
+                let owner = try read { db in
                     try Int64.fetchOne(db, sql: "SELECT workspace_id FROM \(table) WHERE id = ?", arguments: [number])
                 }
                 if let owner, owner != caller.id { return try workspaces().first { $0.id == owner } }

@@ -208,7 +208,7 @@ extension SupportStore {
         var lines: [String] = []
         for workspaceSeed in seed.workspaces {
             guard let workspace = try workspace(named: workspaceSeed.name) else { continue }
-            let inboxes = try db.read { db in
+            let inboxes = try read { db in
                 try Row.fetchAll(db.cached("SELECT id, name FROM inboxes WHERE workspace_id = ? ORDER BY id"), arguments: [workspace.id])
                     .map { (Int64($0["id"] as Int64), String(Rows.text($0, "name"))) }
             }

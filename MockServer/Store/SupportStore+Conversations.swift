@@ -5,12 +5,12 @@ import HandoffContract
 extension SupportStore {
     /// One conversation by id, or `notFound`.
     public func conversation(_ workspace: Workspace, id: String) throws -> Conversation {
-        try db.read { db in try self.requireConversation(db, workspace, id: id) }
+        try read { db in try self.requireConversation(db, workspace, id: id) }
     }
 
     /// One conversation by its per-workspace number (Chatwoot's `display_id`), or `notFound`.
     public func conversation(_ workspace: Workspace, number: Int) throws -> Conversation {
-        let found = try db.read { db in
+        let found = try read { db in
             try Row.fetchOne(
                 db.cached("SELECT * FROM conversations WHERE workspace_id = ? AND number = ?"),
                 arguments: [workspace.id, number]
@@ -37,7 +37,7 @@ extension SupportStore {
         }
         sql += " ORDER BY id LIMIT ?"
         arguments += [limit]
-        return try db.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Rows.conversation) }
+        return try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Rows.conversation) }
     }
 
     func conversation(_ db: Database, _ workspace: Workspace, id: String) throws -> Conversation? {

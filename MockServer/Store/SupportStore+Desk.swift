@@ -47,7 +47,7 @@ extension SupportStore {
             LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
             WHERE c.workspace_id = ? AND c.state IN
             """
-        return try db.read { db in
+        return try read { db in
             let open = try Row.fetchAll(
                 db, sql: select + " ('bot', 'queued', 'assigned') ORDER BY c.id DESC LIMIT ?",
                 arguments: [workspace.id, openLimit])
@@ -77,7 +77,7 @@ extension SupportStore {
 
     /// How many conversations each team holds, per state (team id → state → count).
     func deskCounts(_ workspace: Workspace) throws -> [String: [String: Int]] {
-        try db.read { db in
+        try read { db in
             var counts: [String: [String: Int]] = [:]
             for row in try Row.fetchAll(
                 db.cached(
@@ -95,7 +95,7 @@ extension SupportStore {
 
     /// Every message of a conversation, internal notes included, with agents' names; at most `limit`.
     func deskMessages(_ workspace: Workspace, conversationId: String, limit: Int = 2000) throws -> [DeskMessage] {
-        try db.read { db in
+        try read { db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             return try Row.fetchAll(
                 db.cached(

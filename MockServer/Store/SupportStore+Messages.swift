@@ -9,7 +9,7 @@ extension SupportStore {
     }
 
     func referenceMessages(_ workspace: Workspace, conversationId: String, after: Int, limit: Int) throws -> [Message] {
-        try db.read { db in
+        try read { db in
             let conversation = try self.requireConversation(db, workspace, id: conversationId)
             return try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?"),

@@ -55,7 +55,7 @@ extension SupportStore {
 
     /// A team's scripted agent, if it has one.
     public func persona(_ workspace: Workspace, teamId: String) throws -> Persona? {
-        try db.read { db in
+        try read { db in
             guard let team = try self.team(db, workspace, .id(teamId)) else {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
@@ -67,7 +67,7 @@ extension SupportStore {
 
     /// Every team with a persona, per workspace (team id → persona).
     public func personas(_ workspace: Workspace) throws -> [String: Persona] {
-        try db.read { db in
+        try read { db in
             var found: [String: Persona] = [:]
             for row in try Row.fetchAll(
                 db.cached("SELECT id, persona FROM teams WHERE workspace_id = ? AND persona IS NOT NULL"), arguments: [workspace.id])
@@ -82,7 +82,7 @@ extension SupportStore {
 
     /// The conversations waiting in, or held by, a team with a persona, in every workspace.
     func personaWork() throws -> [PersonaWork] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cached(
                     """
@@ -112,7 +112,7 @@ extension SupportStore {
 
     /// The text of the conversation's last public user message, or "".
     func lastUserMessage(conversationId: String) throws -> String {
-        try db.read { db in
+        try read { db in
             try Row.fetchOne(
                 db.cached(
                     """
@@ -125,7 +125,7 @@ extension SupportStore {
 
     /// How many public messages an agent wrote in a conversation.
     func replies(by agentId: String, conversationId: String) throws -> Int {
-        try db.read { db in
+        try read { db in
             try Int.fetchOne(
                 db.cached(
                     "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND agent_id = ? AND author = 'agent' AND visibility = 'public'"

@@ -41,7 +41,7 @@ extension SupportStore {
 
     /// The workspace's teams as stored.
     func referenceTeams(_ workspace: Workspace) throws -> [Team] {
-        try db.read { db in try self.teams(db, workspace) }
+        try read { db in try self.teams(db, workspace) }
     }
 
     func teams(_ db: Database, _ workspace: Workspace) throws -> [Team] {
@@ -53,7 +53,7 @@ extension SupportStore {
 
     /// One team by id or name, or `notFound`.
     public func team(_ workspace: Workspace, _ reference: TeamReference) throws -> Team {
-        let found = try db.read { db in try self.team(db, workspace, reference) }.map(boundary.reported)
+        let found = try read { db in try self.team(db, workspace, reference) }.map(boundary.reported)
         guard let found else {
             switch reference {
             case .id(let id): throw ContractError.notFound(resource: "team", id: id)
@@ -93,7 +93,7 @@ extension SupportStore {
 
     /// The workspace's agents, optionally of one team.
     public func agents(_ workspace: Workspace, teamId: String? = nil) throws -> [Agent] {
-        try db.read { db in
+        try read { db in
             if let teamId {
                 guard let number = EntityKind.team.number(from: teamId) else { return [] }
                 return try Row.fetchAll(

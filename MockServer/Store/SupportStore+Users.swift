@@ -5,7 +5,7 @@ import HandoffContract
 extension SupportStore {
     /// One user by id, or `notFound`.
     public func user(_ workspace: Workspace, id: String) throws -> User {
-        let found = try db.read { db in try self.user(db, workspace, id: id) }
+        let found = try read { db in try self.user(db, workspace, id: id) }
         guard let found else { throw ContractError.notFound(resource: "user", id: id) }
         return found
     }
@@ -16,12 +16,12 @@ extension SupportStore {
     }
 
     func referenceUser(_ workspace: Workspace, externalId: String) throws -> User? {
-        try db.read { db in try self.user(db, workspace, externalId: externalId) }
+        try read { db in try self.user(db, workspace, externalId: externalId) }
     }
 
     /// Users in id order after a cursor.
     public func users(_ workspace: Workspace, after: Int64, limit: Int) throws -> [User] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cached("SELECT * FROM users WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?"),
                 arguments: [workspace.id, after, limit]

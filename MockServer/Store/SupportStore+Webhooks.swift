@@ -37,7 +37,7 @@ extension SupportStore {
 
     /// The workspace's subscriptions.
     public func webhooks(_ workspace: Workspace) throws -> [WebhookSubscription] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cached("SELECT * FROM webhooks WHERE workspace_id = ? AND kind = 'neutral' ORDER BY id"), arguments: [workspace.id]
             )
@@ -73,7 +73,7 @@ extension SupportStore {
         }
         sql += " ORDER BY d.id DESC LIMIT ?"
         arguments += [limit]
-        return try db.read { db in
+        return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 WebhookDelivery(
                     id: EntityKind.delivery.id(row["id"]), webhookId: EntityKind.webhook.id(row["webhook_id"]),
@@ -86,7 +86,7 @@ extension SupportStore {
 
     /// Deliveries due at `now`, oldest first, and the time the next one is due, if any.
     func dueDeliveries(now: Double, limit: Int, perWorkspace: Int) throws -> (due: [DueDelivery], nextDueAt: Double?) {
-        try db.read { db in
+        try read { db in
             // At most `perWorkspace` of each workspace, oldest first, the workspaces taking turns: one workspace's
             // backlog never hides another's first delivery.
             let rows = try Row.fetchAll(

@@ -86,7 +86,7 @@ extension SupportStore {
 
     /// A workspace by name.
     public func workspace(named name: String) throws -> Workspace? {
-        try db.read { db in
+        try read { db in
             try Row.fetchOne(db.cached("SELECT id, name FROM workspaces WHERE name = ?"), arguments: [name])
                 .map { Workspace(id: $0["id"], name: $0["name"]) }
         }
@@ -94,7 +94,7 @@ extension SupportStore {
 
     /// All workspaces.
     public func workspaces() throws -> [Workspace] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(db.cached("SELECT id, name FROM workspaces ORDER BY id"))
                 .map { Workspace(id: $0["id"], name: $0["name"]) }
         }

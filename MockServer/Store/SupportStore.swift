@@ -10,7 +10,11 @@ import Synchronization
 /// `kill -9`) or an in-memory database for throwaway runs. Every query is indexed and scoped to
 /// one workspace; nothing grows with the size of the store per request.
 public final class SupportStore: Sendable {
-    let db: any DatabaseWriter
+    /// The database. Private: code reads through ``read(_:)`` and writes through ``write(_:)``, never through GRDB's
+    /// own async `read`, which can deadlock the cooperative pool (see ``read(_:)``).
+    private let db: any DatabaseWriter
+    /// Every read passes it, so that the write-ahead log can be started over under steady reads (``WALCheckpointer``).
+    let readGate = ReadGate()
     /// Woken after every commit that adds events; long-polls and the webhook dispatcher wait on it.
     public let signal = EventSignal()
     /// Counts the deliveries queued since start, so the dispatcher only looks at the queue when it has grown.
@@ -70,12 +74,12 @@ public final class SupportStore: Sendable {
 
     /// True when nothing has been stored yet (no workspace), so a seed should be applied.
     public func isEmpty() throws -> Bool {
-        try db.read { db in try Int.fetchOne(db.cached("SELECT COUNT(*) FROM workspaces")) ?? 0 } == 0
+        try read { db in try Int.fetchOne(db.cached("SELECT COUNT(*) FROM workspaces")) ?? 0 } == 0
     }
 
     /// Runs SQLite's own integrity check; `ok` when the file is sound.
     public func integrityCheck() throws -> String {
-        try db.read { db in try String.fetchOne(db.cached("PRAGMA integrity_check")) ?? "unknown" }
+        try read { db in try String.fetchOne(db.cached("PRAGMA integrity_check")) ?? "unknown" }
     }
 
     /// Does `body` in a write transaction shared with the writes that arrive meanwhile (``GroupCommit``: each in its
@@ -98,7 +102,22 @@ public final class SupportStore: Sendable {
     /// can be held by a suspended task while every thread of the cooperative pool waits in a synchronous read for
     /// one, and nothing moves again (seen: 6 of 16 concurrent message posts never answered).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try db.read(body)
+        readGate.enter()
+        defer { readGate.leave() }
+        return try db.read(body)
+    }
+
+    /// Runs `body` on the writer, outside any transaction, at a moment when no read is under way: reads wait at
+    /// ``readGate`` meanwhile. Nil when reads were still under way after `patience`, or for an in-memory database
+    /// (which has no log). For a checkpoint that must start the write-ahead log over (``WALCheckpointer``).
+    func betweenReads<T>(patience: Duration, _ body: (Database) throws -> T) throws -> T? {
+        guard path != nil, let pool = db as? DatabasePool else { return nil }
+        return try pool.writeWithoutTransaction { db in
+            // The writer first (writes then wait in line), then the readers: no read waits on a write.
+            guard readGate.close(waitingAtMost: patience) else { return nil }
+            defer { readGate.open() }
+            return try body(db)
+        }
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }

@@ -9,11 +9,10 @@ import ServiceLifecycle
 /// SQLite copies the log back into the database after every thousand pages or so (a passive checkpoint), but it can
 /// start the log over only at a moment when no reader still uses an older snapshot. Under a steady mix of reads and
 /// writes that moment never comes: in a soak run the log reached 4 GB in three minutes beside a 1.4 GB database.
-/// So every ``interval``, when the log has passed ``threshold`` bytes, this runs a `TRUNCATE` checkpoint, which waits
-/// for the readers of older snapshots to finish, copies the log in and truncates it to zero bytes. Writes wait
-/// meanwhile (reads do not), so it waits for readers at most
-/// ``SupportStore/checkpointPatienceMilliseconds`` and otherwise tries again at the next look. Off the cooperative
-/// pool; nothing to do for an in-memory database.
+/// So every ``interval``, when the log has passed ``threshold`` bytes, this makes that moment: it holds new reads at
+/// the store's ``ReadGate``, waits for the reads under way (at most ``SupportStore/checkpointPatience``, else it tries
+/// again at the next look), then runs a `TRUNCATE` checkpoint, which copies the log in and truncates it to zero
+/// bytes. Writes and reads wait meanwhile. Off the cooperative pool; nothing to do for an in-memory database.
 struct WALCheckpointer: Service {
     let store: SupportStore
     /// Time between two looks at the log's size.
@@ -35,9 +34,11 @@ struct WALCheckpointer: Service {
     func checkpointIfLarge() async {
         guard let size = store.logSize(), size > threshold else { return }
         do {
-            let frames = try await store.truncateLog()
-            logger.debug(
-                "write-ahead log truncated", metadata: ["bytes": "\(size)", "frames": "\(frames?.walFrameCount ?? 0)"])
+            guard let frames = try await store.truncateLog() else {
+                logger.notice("write-ahead log not truncated: reads still under way (tried again later)")
+                return
+            }
+            logger.debug("write-ahead log truncated", metadata: ["bytes": "\(size)", "frames": "\(frames.walFrameCount)"])
         } catch {
             logger.notice("write-ahead log not truncated (tried again later)", metadata: ["error": "\(error)"])
         }
@@ -51,22 +52,21 @@ extension SupportStore {
         return (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
     }
 
-    /// How long a truncating checkpoint waits for the readers of older snapshots before it gives up (writes wait
-    /// meanwhile).
-    static let checkpointPatienceMilliseconds = 100
+    /// How long a truncating checkpoint waits for the reads under way to finish (new reads and every write wait
+    /// meanwhile) before it gives up until the next look.
+    static let checkpointPatience = Duration.milliseconds(100)
 
     /// Copies the write-ahead log into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`), on a
-    /// background queue. Nil for an in-memory database.
+    /// background queue, at a moment without reads (``ReadGate``). Nil for an in-memory database, or when reads were
+    /// still under way after ``checkpointPatience``.
     func truncateLog() async throws -> (walFrameCount: Int, checkpointedFrameCount: Int)? {
-        guard path != nil, let pool = db as? DatabasePool else { return nil }
-        return try await withCheckedThrowingContinuation { continuation in
+        try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
                 continuation.resume(
                     with: Result {
-                        try pool.writeWithoutTransaction { db in
-                            // Writers wait while the checkpoint waits for readers: give up soon and try again later
-                            // rather than stall every write for the connection's full busy timeout.
-                            try db.execute(sql: "PRAGMA busy_timeout = \(Self.checkpointPatienceMilliseconds)")
+                        try self.betweenReads(patience: Self.checkpointPatience) { db in
+                            // No reader is left to wait for; a busy timeout would only stall the writes behind it.
+                            try db.execute(sql: "PRAGMA busy_timeout = 100")
                             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
                             return try db.checkpoint(.truncate)
                         }

@@ -13,8 +13,8 @@ struct DiskFullTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("diskfull-\(UUID().uuidString)")
         try await withServer(path: folder.appendingPathComponent("mock.sqlite").path) { server in
             let (_, conversation) = try await server.conversation("full")
-            let pages = try await server.store.db.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
-            try await server.store.db.write { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 20)") }
+            let pages = try await server.store.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+            try await server.store.write { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 20)") }
             var acknowledged: [String] = []
             var full: HTTPExchange?
             for index in 0..<5_000 {
@@ -40,7 +40,7 @@ struct DiskFullTests {
             #expect(
                 contact.status == 507 && (json(contact)["error"] as? String)?.contains("disk is full") == true, "\(contact.responseBody)")
 
-            try await server.store.db.write { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+            try await server.store.write { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
             #expect(!acknowledged.isEmpty && acknowledged.count < 200)
             let messages = try await server.support.messages(in: conversation.id, after: nil, limit: 200)
             let kept = Set(messages.compactMap(\.clientMessageId))
