@@ -106,6 +106,7 @@ extension SupportStore {
                 guard let row = try views.agentRow(id) else { throw ChatwootError(.unauthorized, ["error": "Invalid User IDs"]) }
                 if (row["team_id"] as Int64?) == teamId { continue }
                 try db.cached("UPDATE agents SET team_id = ? WHERE id = ?").execute(arguments: [teamId, id])
+                ChangeLog.record("agent", EntityKind.agent.id(id), "updated")
                 added.append(.object(views.agent(try views.agentRow(id)!)))
             }
             return .array(added)
@@ -185,6 +186,7 @@ extension SupportStore {
             try db.cached("UPDATE webhooks SET url = ?, name = COALESCE(?, name), subscriptions = ? WHERE id = ?").execute(arguments: [
                 newURL, name, Rows.json(newSubscriptions), id,
             ])
+            ChangeLog.record("webhook", EntityKind.webhook.id(id), "updated")
             let updated = try Row.fetchOne(db.cached("SELECT * FROM webhooks WHERE id = ?"), arguments: [id])!
             return .object(["payload": .object(["webhook": webhookJSON(updated, workspace: workspace)])])
         }
@@ -197,6 +199,7 @@ extension SupportStore {
                 id, workspace.id,
             ])
             if db.changesCount == 0 { throw ChatwootError.notFound }
+            ChangeLog.record("webhook", EntityKind.webhook.id(id), "deleted")
         }
     }
 

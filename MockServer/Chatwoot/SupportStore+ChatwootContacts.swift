@@ -129,6 +129,7 @@ extension SupportStore {
             if let identifier = input.identifier, !identifier.isEmpty {
                 try db.cached("UPDATE users SET external_id = ?, identifier_set = 1 WHERE id = ?").execute(arguments: [identifier, id])
             }
+            ChangeLog.record("user", EntityKind.user.id(id), "updated")
         }
         // Rendered after the commit, outside the write transaction.
         return try read { db in

@@ -81,6 +81,7 @@ extension SupportStore {
             {
                 let existing = Rows.conversation(row)
                 guard existing.userId == userId else { throw ContractError.idempotencyKeyReused(idempotencyKey) }
+                ChangeLog.record("conversation", existing.id, "found")
                 return (existing, false)
             }
             guard let user = try self.user(db, workspace, id: userId) else {

@@ -46,6 +46,7 @@ extension SupportStore {
             let existing = Rows.message(row)
             guard existing.author == new.author, existing.text == new.text, existing.visibility == new.visibility
             else { throw ContractError.idempotencyKeyReused(key) }
+            ChangeLog.record("message", existing.id, "found", conversationId: existing.conversationId)
             return (row, false)
         }
         if policy.checksMessageRules {

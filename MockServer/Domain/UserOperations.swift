@@ -11,7 +11,10 @@ extension SupportStore {
 
     func referenceEnsureUser(_ workspace: Workspace, _ new: NewUser) async throws -> (user: User, created: Bool) {
         try await write { [self] db in
-            if let existing = try self.user(db, workspace, externalId: new.externalId) { return (existing, false) }
+            if let existing = try self.user(db, workspace, externalId: new.externalId) {
+                ChangeLog.record("user", existing.id, "found")
+                return (existing, false)
+            }
             return (try insertUser(db, workspace, new), true)
         }
     }

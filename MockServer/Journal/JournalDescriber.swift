@@ -4,8 +4,9 @@ import HandoffContract
 /// Turns one finished request into what the journal keeps: the conversation concerned, what changed,
 /// the refusal's code, selected members of the request and the answer, and a one-line summary.
 ///
-/// It reads only the request and the answer, both faces alike, so the faces stay unaware of the
-/// journal; the only store access is the Chatwoot `display_id` → conversation id lookup, passed in.
+/// What a write changed comes from the records themselves (``ChangeLog``), never from the bodies. The request and the
+/// answer give the members kept and, for a read, what it found; the only store access is the Chatwoot `display_id` →
+/// conversation id lookup, passed in, for a request that changed nothing (a read, a refusal).
 struct JournalDescriber {
     var method: String
     var path: String
@@ -17,6 +18,10 @@ struct JournalDescriber {
     var idempotencyKey: String?
     var requestBody: JSONValue?
     var responseBody: JSONValue?
+    /// What the request's writes changed, as recorded when they committed.
+    var recorded: [JournalChange]
+    /// The conversation a recorded change concerned.
+    var recordedConversation: String?
     /// The neutral id of the conversation with this Chatwoot `display_id`.
     var conversationForNumber: (Int) -> String?
 
@@ -52,7 +57,7 @@ struct JournalDescriber {
         var description = Description(
             conversationId: conversationId(), error: ok ? nil : errorCode(), request: request, response: response,
             summary: "")
-        if ok && method != "GET" && method != "HEAD" { description.changes = changes() }
+        if ok && method != "GET" && method != "HEAD" { description.changes = recorded }
         if ok && (method == "GET") { description.changes = found() }
         description.summary = summary(description)
         return description
@@ -128,6 +133,7 @@ struct JournalDescriber {
     }
 
     private func conversationId() -> String? {
+        if let recordedConversation { return recordedConversation }
         let object: [String: JSONValue] = if case .object(let object)? = responseBody { object } else { [:] }
         switch face {
         case .chatwoot:
@@ -149,58 +155,7 @@ struct JournalDescriber {
         return nil
     }
 
-    // MARK: what changed
-
-    private func changes() -> [JournalChange] {
-        let object: [String: JSONValue] = if case .object(let object)? = responseBody { object } else { [:] }
-        let last = routeSegments.last.map(String.init) ?? ""
-        let created = status == 201
-        switch face {
-        case .chatwoot:
-            return chatwootChanges(object, last: last)
-        case .neutral, .control:
-            switch (method, last) {
-            case ("POST", "transfer"), ("POST", "close"), ("POST", "accept"), ("POST", "resolve"):
-                return pathId.map { [JournalChange(entity: "conversation", id: $0, action: "updated")] } ?? []
-            case ("DELETE", _):
-                return pathId.map { [JournalChange(entity: Self.entity(of: $0) ?? last, id: $0, action: "deleted")] } ?? []
-            case ("PUT", "persona"), ("PUT", "availability"):
-                return pathId.map { [JournalChange(entity: "team", id: $0, action: "updated")] } ?? []
-            default:
-                if case .string(let id)? = object["id"], let entity = Self.entity(of: id) {
-                    return [JournalChange(entity: entity, id: id, action: created ? "created" : (method == "POST" ? "found" : "updated"))]
-                }
-                if case .object(let team)? = object["team"], case .string(let id)? = team["id"] {
-                    return [JournalChange(entity: "team", id: id, action: created ? "created" : "updated")]
-                }
-                return []
-            }
-        }
-    }
-
-    private func chatwootChanges(_ object: [String: JSONValue], last: String) -> [JournalChange] {
-        switch (method, last) {
-        case ("POST", "contacts"):
-            if case .object(let payload)? = object["payload"], case .object(let contact)? = payload["contact"],
-                let id = Self.int(contact["id"])
-            {
-                return [JournalChange(entity: "user", id: EntityKind.user.id(Int64(id)), action: "created")]
-            }
-        case ("POST", "conversations"):
-            if let number = Self.int(object["id"]), let id = conversationForNumber(number) {
-                return [JournalChange(entity: "conversation", id: id, action: "created")]
-            }
-        case ("POST", "messages"):
-            if let id = Self.int(object["id"]) {
-                return [JournalChange(entity: "message", id: EntityKind.message.id(Int64(id)), action: "created")]
-            }
-        default:
-            if conversationRoute, let id = conversationId() {
-                return [JournalChange(entity: "conversation", id: id, action: "updated")]
-            }
-        }
-        return []
-    }
+    // MARK: what a read found
 
     /// What a successful read found: the ids in the answer (a user looked up by `externalId`, say).
     private func found() -> [JournalChange] {

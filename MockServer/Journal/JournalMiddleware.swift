@@ -27,9 +27,10 @@ struct JournalMiddleware: RouterMiddleware {
         context.journalTicket = ticket
         let time = Date()
         let started = ContinuousClock.now
+        let changes = ChangeLog()
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await ChangeLog.$current.withValue(changes) { try await next(request, context) }
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
@@ -51,7 +52,7 @@ struct JournalMiddleware: RouterMiddleware {
             method: request.method.rawValue, path: request.uri.path, route: route, status: response.status.code, face: face,
             pathId: context.parameters.get("id"), idempotencyKey: request.headers[.idempotencyKey],
             requestBody: ticket.body,
-            responseBody: responseBody,
+            responseBody: responseBody, recorded: changes.changes, recordedConversation: changes.conversationId,
             conversationForNumber: { number in try? store.conversation(workspace, number: number).id })
         let described = describer.describe()
         let query = request.uri.query.flatMap { $0.isEmpty ? nil : String($0) }

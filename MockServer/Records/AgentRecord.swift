@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HandoffContract
 
 /// The `agents` table's one INSERT: a neutral team's agent and a Chatwoot user (agent or administrator) are one row.
 enum AgentRecord {
@@ -10,6 +11,8 @@ enum AgentRecord {
         try db.cached("INSERT INTO agents (workspace_id, team_id, name, email, role) VALUES (?, ?, ?, ?, ?)").execute(arguments: [
             workspaceId, teamId, name, email, role,
         ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        ChangeLog.record("agent", EntityKind.agent.id(id), "created")
+        return id
     }
 }

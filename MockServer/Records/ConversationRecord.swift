@@ -52,12 +52,15 @@ enum ConversationRecord {
             new.idempotencyKey, time, time, new.inboxId, new.contactInboxId, UUID().uuidString.lowercased(),
             Rows.json(new.customAttributes), Rows.json(new.additionalAttributes), new.state.isWithHumans ? time : nil,
         ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        ChangeLog.record("conversation", EntityKind.conversation.id(id), "created")
+        return id
     }
 
     /// Applies a patch and moves `updated_at`. A conversation that comes to humans starts waiting (Chatwoot's
     /// `waiting_since`) unless it already was.
     static func update(_ db: Database, id: Int64, _ patch: Patch, at time: Double) throws {
+        ChangeLog.record("conversation", EntityKind.conversation.id(id), "updated")
         var sets = ["updated_at = ?"]
         var arguments: StatementArguments = [time]
         if let state = patch.state {

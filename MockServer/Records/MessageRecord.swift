@@ -38,7 +38,10 @@ enum MessageRecord {
             new.agentId, new.clientMessageId, time, new.contentType, new.contentAttributes.map(Rows.json), new.echoId,
             new.sourceId,
         ])
-        return (db.lastInsertedRowID, seq)
+        let id = db.lastInsertedRowID
+        ChangeLog.record(
+            "message", EntityKind.message.id(id), "created", conversationId: EntityKind.conversation.id(new.conversationId))
+        return (id, seq)
     }
 
     /// One stored message row.

@@ -29,6 +29,8 @@ enum UserRecord {
             new.workspaceId, new.externalId, new.identifierSet, new.name, new.email, new.phone, Rows.json(new.attributes),
             Rows.json(new.additionalAttributes), time,
         ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        ChangeLog.record("user", EntityKind.user.id(id), "created")
+        return id
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HandoffContract
 
 /// The `webhooks` table's one INSERT: a neutral subscription, a Chatwoot account webhook and an inbox's agent-bot
 /// URL are rows of one kind each.
@@ -34,6 +35,8 @@ enum WebhookRecord {
             new.workspaceId, new.url, new.secret, time, new.kind.rawValue, new.name, new.subscriptions.map(Rows.json),
             new.inboxId,
         ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        ChangeLog.record("webhook", EntityKind.webhook.id(id), "created")
+        return id
     }
 }

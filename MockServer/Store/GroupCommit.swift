@@ -32,15 +32,20 @@ final class GroupCommit: Sendable {
 
     /// Does `body` in the next shared transaction and returns its value once that has committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        // The request's change log: this write records into a log of its own, kept only once it has committed.
+        let requestLog = ChangeLog.current
+        let writeLog = requestLog.map { _ in ChangeLog() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = Mutex<Result<T, any Error>?>(nil)
             let job = Job(
                 run: { db in
                     do {
                         var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
+                        try ChangeLog.$current.withValue(writeLog) {
+                            try db.inSavepoint {
+                                value = try body(db)
+                                return .commit
+                            }
                         }
                         outcome.withLock { $0 = value.map { .success($0) } }
                         return nil
@@ -54,6 +59,7 @@ final class GroupCommit: Sendable {
                         // The whole transaction failed: its cause, not the aborted commit, is the answer.
                         continuation.resume(throwing: commitError)
                     } else if let result = outcome.withLock({ $0 }) {
+                        if case .success = result, let requestLog, let writeLog { requestLog.absorb(writeLog) }
                         continuation.resume(with: result)
                     } else {
                         continuation.resume(throwing: GroupCommitError.noResult)

@@ -47,6 +47,7 @@ extension SupportStore {
             try db.cached("UPDATE teams SET persona = ? WHERE id = ?").execute(arguments: [
                 persona.map(Rows.json), EntityKind.team.number(from: team.id),
             ])
+            ChangeLog.record("team", team.id, "updated")
             return team
         }
         signal.fire(workspace.id)

@@ -18,7 +18,9 @@ extension SupportStore {
             try db.cached("INSERT INTO teams (workspace_id, name, description, online) VALUES (?, ?, ?, ?)").execute(arguments: [
                 workspace.id, name, description, online,
             ])
-            return try self.team(db, workspace, .id(EntityKind.team.id(db.lastInsertedRowID)))!
+            let id = EntityKind.team.id(db.lastInsertedRowID)
+            ChangeLog.record("team", id, "created")
+            return try self.team(db, workspace, .id(id))!
         }
     }
 
@@ -87,6 +89,7 @@ extension SupportStore {
                 throw ContractError.notFound(resource: "team", id: teamId)
             }
             try db.cached("UPDATE teams SET online = ? WHERE id = ?").execute(arguments: [online, EntityKind.team.number(from: team.id)])
+            ChangeLog.record("team", team.id, "updated")
             return try self.team(db, workspace, .id(teamId))!
         }
     }

@@ -57,6 +57,7 @@ extension SupportStore {
                 number, workspace.id,
             ])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "webhook", id: id) }
+            ChangeLog.record("webhook", id, "deleted")
         }
     }
 
@@ -156,6 +157,7 @@ extension SupportStore {
                 """
             ).execute(arguments: [now(), number, workspace.id])
             if db.changesCount == 0 { throw ContractError.notFound(resource: "delivery", id: deliveryId) }
+            ChangeLog.record("delivery", deliveryId, "updated")
             deliveriesAdded(db)
         }
         signal.fire(workspace.id)

@@ -74,6 +74,40 @@ struct JournalTests {
         }
     }
 
+    @Test("what a write changed is what its records wrote, including what the answer does not show")
+    func changesFromTheWrites() async throws {
+        try await withServer { server in
+            let (user, conversation) = try await server.conversation("changes")
+            _ = try await server.support.transfer(conversation.id, to: .name("Billing"))
+            _ = try await server.desk.accept(conversation.id, agentId: nil)
+            _ = try await server.desk.resolve(conversation.id)
+            let chatwoot = ChatwootFaceTests.Chatwoot(server, token: "bot-token")
+            // An incoming message reopens the resolved conversation: the answer is the message alone.
+            let (status, _) = try await chatwoot.call(
+                .POST, "/conversations/\(conversation.number)/messages", #"{"content":"back again","message_type":"incoming"}"#)
+            #expect(status == 200)
+            let contact = try #require(EntityKind.user.number(from: user.id))
+            let agent = ChatwootFaceTests.Chatwoot(server, token: "agent-token")
+            let (patched, _) = try await agent.call(.PATCH, "/contacts/\(contact)", #"{"name":"Ada Changed"}"#)
+            #expect(patched == 200)
+            let (refused, _) = try await agent.call(.PATCH, "/contacts/999999", #"{"name":"nobody"}"#)
+            #expect(refused == 404)
+
+            let entries = try await Self.entries(server).entries
+            func changes(_ entry: [String: Any]) -> [String] {
+                (entry["changes"] as? [[String: Any]] ?? []).map { "\($0["entity"] ?? "") \($0["action"] ?? "")" }
+            }
+            let incoming = try #require(
+                entries.first { ($0["path"] as? String)?.hasSuffix("/messages") == true && $0["face"] as? String == "chatwoot" })
+            #expect(changes(incoming) == ["message created", "conversation updated"], "\(incoming)")
+            #expect(incoming["conversationId"] as? String == conversation.id)
+            let update = try #require(entries.first { $0["path"] as? String == "/api/v1/accounts/1/contacts/\(contact)" })
+            #expect(changes(update) == ["user updated"], "\(update)")
+            let missing = try #require(entries.first { ($0["path"] as? String)?.hasSuffix("/contacts/999999") == true })
+            #expect(changes(missing).isEmpty)
+        }
+    }
+
     @Test("filters: face, method, path glob (a regular expression is refused), status class, since, conversation")
     func filters() async throws {
         try await withServer { server in
