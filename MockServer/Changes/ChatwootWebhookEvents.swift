@@ -14,50 +14,35 @@ extension SupportStore {
         "conversation_status_changed", "conversation_updated", "webwidget_triggered",
     ]
 
-    /// The Chatwoot webhook rows that take `event` for a conversation in `inboxId`.
-    func chatwootTargets(_ db: Database, _ workspace: Workspace, event: String, inboxId: Int64?) throws -> [Int64] {
+    /// The workspace's Chatwoot webhooks (account subscriptions, inbox callbacks, agent bots), read once per change;
+    /// nil when there is none, so that most writes skip the rendering.
+    func chatwootHooks(_ db: Database, _ workspace: Workspace) throws -> ChatwootHooks? {
+        // Asked on every write: a cached statement skips the prepare (and GRDB's authorizer).
         let rows = try Row.fetchAll(
             db.cached("SELECT id, kind, subscriptions, inbox_id FROM webhooks WHERE workspace_id = ? AND kind != 'neutral'"),
             arguments: [workspace.id])
-        return rows.compactMap { row in
-            let kind: String = row["kind"]
-            let rowInbox: Int64? = row["inbox_id"]
-            switch kind {
-            case "chatwoot":
-                let subscriptions = Rows.decode([String].self, row["subscriptions"], default: [])
-                return subscriptions.contains(event) ? row["id"] : nil
-            case "chatwoot-inbox":
-                return rowInbox == inboxId && Self.inboxCallbackEvents.contains(event) ? row["id"] : nil
-            case "chatwoot-bot":
-                return rowInbox == inboxId && Self.botEvents.contains(event) ? row["id"] : nil
-            default:
-                return nil
-            }
-        }
+        if rows.isEmpty { return nil }
+        return ChatwootHooks(
+            hooks: rows.map { row in
+                (
+                    id: row["id"], kind: row["kind"], inboxId: row["inbox_id"],
+                    subscriptions: Rows.decode([String].self, row["subscriptions"], default: [])
+                )
+            })
     }
 
-    /// Queues one Chatwoot event to every target that takes it; the payload is rendered only when there is one.
+    /// Queues one Chatwoot event to every hook that takes it; the payload is rendered only when one does.
     func emitChatwoot(
-        _ db: Database, _ workspace: Workspace, event: String, conversation: Row,
-        payload: (ChatwootViews) throws -> [String: JSONValue]
+        _ db: Database, _ hooks: ChatwootHooks, event: String, conversation: Row, payload: () throws -> [String: JSONValue]
     ) throws {
         if !boundary.emitsChatwootWebhook(event) { return }
-        let targets = try chatwootTargets(db, workspace, event: event, inboxId: conversation["inbox_id"])
+        let targets = hooks.targets(event: event, inboxId: conversation["inbox_id"])
         if targets.isEmpty { return }
-        var body = try payload(ChatwootViews(store: self, db: db, workspace: workspace))
+        var body = try payload()
         body["event"] = .string(event)
         let text = Rows.json(JSONValue.object(body))
         try DeliveryRecord.queue(db, .chatwoot(payload: text, event: event, conversationId: conversation["id"]), to: targets, at: now())
         deliveriesAdded(db)
-    }
-
-    /// True when the workspace has any Chatwoot webhook at all (so most writes skip the rendering).
-    func hasChatwootTargets(_ db: Database, _ workspace: Workspace) throws -> Bool {
-        // Asked on every message: a cached statement skips the prepare (and GRDB's authorizer).
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT 1 FROM webhooks WHERE workspace_id = ? AND kind != 'neutral' LIMIT 1"),
-            arguments: [workspace.id]
-        ) != nil
     }
 
     func conversationRow(_ db: Database, id: Int64) throws -> Row? {
@@ -69,12 +54,20 @@ extension SupportStore {
     /// `conversation_resolved`) on a status change; `conversation_updated` on a team, assignee,
     /// attribute or label change.
     func chatwootConversationChanged(_ db: Database, _ workspace: Workspace, before: Row?, after: Row) throws {
-        guard try hasChatwootTargets(db, workspace) else { return }
+        guard let hooks = try chatwootHooks(db, workspace) else { return }
+        let views = ChatwootViews(store: self, db: db, workspace: workspace)
+        // The conversation's webhook data, rendered once for every event of this change.
+        var rendered: [String: JSONValue]?
+        func data() throws -> [String: JSONValue] {
+            if let rendered { return rendered }
+            let data = try views.conversationWebhook(after)
+            rendered = data
+            return data
+        }
         guard let before else {
-            try emitChatwoot(db, workspace, event: "conversation_created", conversation: after) { try $0.conversationWebhook(after) }
+            try emitChatwoot(db, hooks, event: "conversation_created", conversation: after, payload: data)
             return
         }
-        let views = ChatwootViews(store: self, db: db, workspace: workspace)
         var changes: [JSONValue] = []
         func change(_ key: String, _ previous: JSONValue, _ current: JSONValue) {
             if previous != current {
@@ -90,23 +83,23 @@ extension SupportStore {
         change("label_list", ChatwootViews.object(before["labels"]), ChatwootViews.object(after["labels"]))
         if changes.isEmpty { return }
         if oldStatus != newStatus {
-            try emitChatwoot(db, workspace, event: "conversation_status_changed", conversation: after) {
-                var data = try $0.conversationWebhook(after)
+            try emitChatwoot(db, hooks, event: "conversation_status_changed", conversation: after) {
+                var data = try data()
                 data["changed_attributes"] = .null
                 return data
             }
             if newStatus == "open" {
-                try emitChatwoot(db, workspace, event: "conversation_opened", conversation: after) { try $0.conversationWebhook(after) }
+                try emitChatwoot(db, hooks, event: "conversation_opened", conversation: after, payload: data)
             }
             if newStatus == "resolved" {
-                try emitChatwoot(db, workspace, event: "conversation_resolved", conversation: after) { try $0.conversationWebhook(after) }
+                try emitChatwoot(db, hooks, event: "conversation_resolved", conversation: after, payload: data)
             }
         }
         let updatedAt: JSONValue = .object([
             "updated_at": .object(["previous_value": .number(before["updated_at"]), "current_value": .number(after["updated_at"])])
         ])
-        try emitChatwoot(db, workspace, event: "conversation_updated", conversation: after) {
-            var data = try $0.conversationWebhook(after)
+        try emitChatwoot(db, hooks, event: "conversation_updated", conversation: after) {
+            var data = try data()
             data["changed_attributes"] = .array(changes + [updatedAt])
             return data
         }
@@ -114,12 +107,35 @@ extension SupportStore {
 
     /// Emits `message_created` for every message but activity ones (private notes included, as Chatwoot does).
     func chatwootMessageCreated(_ db: Database, _ workspace: Workspace, message: Row) throws {
-        guard try hasChatwootTargets(db, workspace),
-            (message["author"] as String) != MessageAuthor.system.rawValue,
+        guard (message["author"] as String) != MessageAuthor.system.rawValue,
+            let hooks = try chatwootHooks(db, workspace),
             let conversation = try conversationRow(db, id: message["conversation_id"])
         else { return }
-        try emitChatwoot(db, workspace, event: "message_created", conversation: conversation) {
-            try $0.messageWebhook(message, conversation: conversation, event: "message_created")
+        try emitChatwoot(db, hooks, event: "message_created", conversation: conversation) {
+            try ChatwootViews(store: self, db: db, workspace: workspace)
+                .messageWebhook(message, conversation: conversation, event: "message_created")
+        }
+    }
+}
+
+/// A workspace's Chatwoot webhooks as one change reads them: which of them take an event.
+struct ChatwootHooks {
+    let hooks: [(id: Int64, kind: String, inboxId: Int64?, subscriptions: [String])]
+
+    /// The hooks that take `event` for a conversation in `inboxId`: an account webhook by its subscriptions, an
+    /// inbox's callback and its agent bot by the events Chatwoot sends them.
+    func targets(event: String, inboxId: Int64?) -> [Int64] {
+        hooks.compactMap { hook in
+            switch hook.kind {
+            case "chatwoot":
+                return hook.subscriptions.contains(event) ? hook.id : nil
+            case "chatwoot-inbox":
+                return hook.inboxId == inboxId && SupportStore.inboxCallbackEvents.contains(event) ? hook.id : nil
+            case "chatwoot-bot":
+                return hook.inboxId == inboxId && SupportStore.botEvents.contains(event) ? hook.id : nil
+            default:
+                return nil
+            }
         }
     }
 }
