@@ -229,13 +229,18 @@ extension SupportStore {
         }
     }
 
-    /// `GET/POST labels`: POST replaces the set.
-    func labels(_ workspace: Workspace, number: Int64, replaceWith labels: [String]?) async throws -> [String: JSONValue] {
+    /// `GET labels`: the conversation's labels, read (no write transaction).
+    func labels(_ workspace: Workspace, number: Int64) throws -> [String: JSONValue] {
+        try read { db in
+            let row = try requireConversationRow(db, workspace, number: number)
+            return ["payload": Rows.value(row["labels"], default: .array([]))]
+        }
+    }
+
+    /// `POST labels`: replaces the set.
+    func replaceLabels(_ workspace: Workspace, number: Int64, with labels: [String]) async throws -> [String: JSONValue] {
         try await write { [self] db in
             let before = try requireConversationRow(db, workspace, number: number)
-            guard let labels else {
-                return ["payload": Rows.value(before["labels"], default: .array([]))]
-            }
             let unique = labels.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             try changeConversation(db, workspace, before: before, .init(labels: unique))
             return ["payload": .array(unique.map { .string($0) })]

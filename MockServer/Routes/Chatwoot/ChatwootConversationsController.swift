@@ -129,13 +129,13 @@ struct ChatwootConversationsController {
     }
 
     @Sendable func labels(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try await ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number(), replaceWith: nil))
+        try await ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number()))
     }
 
     @Sendable func setLabels(_ request: Request, context: MockRequestContext) async throws -> Response {
         let body = try await JSONIO.decodeOptional(LabelsBody.self, from: request, context: context, fallback: LabelsBody())
         return try await ChatwootJSON.response(
-            try store.labels(try context.requireWorkspace(), number: try context.number(), replaceWith: body.labels ?? []))
+            try store.replaceLabels(try context.requireWorkspace(), number: try context.number(), with: body.labels ?? []))
     }
 
     @Sendable func postMessage(_ request: Request, context: MockRequestContext) async throws -> Response {
