@@ -85,49 +85,70 @@ extension SupportStore {
         }
     }
 
-    /// Deliveries due at `now`, oldest first, and the time the next one is due, if any.
+    /// Deliveries due at `now`, oldest first, and the time the next one is due, if any: at most `perWorkspace` of each
+    /// workspace, the workspaces taking turns (one workspace's backlog never hides another's first delivery), `limit`
+    /// in all. Bounded work whatever the backlog: each subscription is asked for its own oldest due deliveries
+    /// through the `deliveries_target_due` index, and the few rows found are ranked here.
     func dueDeliveries(now: Double, limit: Int, perWorkspace: Int) throws -> (due: [DueDelivery], nextDueAt: Double?) {
         try read { db in
-            // At most `perWorkspace` of each workspace, oldest first, the workspaces taking turns: one workspace's
-            // backlog never hides another's first delivery.
-            let rows = try Row.fetchAll(
-                db.cached(
-                    """
-                    SELECT * FROM (
+            let hooks = try Row.fetchAll(db.cached("SELECT id, workspace_id FROM webhooks"))
+            var candidates: [Int64: [Row]] = [:]
+            var next: Double?
+            for hook in hooks {
+                let webhookId: Int64 = hook["id"]
+                let rows = try Row.fetchAll(
+                    db.cached(
+                        """
                         SELECT d.id AS delivery_id, d.attempts, COALESCE(d.payload, p.body) AS raw_payload, d.event_name,
                             d.webhook_id,
                             d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
                             w.kind, d.next_attempt_at AS due_at,
-                            ROW_NUMBER() OVER (PARTITION BY w.workspace_id ORDER BY d.next_attempt_at, d.id) AS turn,
                             e.*
                         FROM deliveries d
                         JOIN webhooks w ON w.id = d.webhook_id
                         LEFT JOIN events e ON e.id = d.event_id
                         LEFT JOIN delivery_payloads p ON p.id = d.payload_id
-                        WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-                    ) WHERE turn <= ?
-                    ORDER BY turn, due_at, delivery_id LIMIT ?
-                    """), arguments: [now, perWorkspace, limit])
-            let due = rows.compactMap { row -> DueDelivery? in
-                let kind: String = row["kind"]
-                if let raw: String = row["raw_payload"] {
-                    return DueDelivery(
-                        id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
-                        eventId: nil, conversationId: row["delivery_conversation"], attempts: row["attempts"],
-                        url: row["url"], secret: row["secret"], kind: kind, eventName: row["event_name"] ?? "",
-                        body: Array(raw.utf8))
-                }
-                guard let event = Self.event(row), let body = try? Rows.encoder.encode(event) else { return nil }
-                return DueDelivery(
-                    id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
-                    eventId: row["id"], conversationId: row["conversation_id"], attempts: row["attempts"], url: row["url"],
-                    secret: row["secret"], kind: kind, eventName: event.type.rawValue, body: Array(body))
+                        WHERE d.webhook_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                        ORDER BY d.next_attempt_at, d.id LIMIT ?
+                        """), arguments: [webhookId, now, perWorkspace])
+                if !rows.isEmpty { candidates[hook["workspace_id"], default: []] += rows }
+                let later = try Double.fetchOne(
+                    db.cached(
+                        "SELECT MIN(next_attempt_at) FROM deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at > ?"
+                    ), arguments: [webhookId, now])
+                if let later, later < next ?? .infinity { next = later }
             }
-            let next = try Double.fetchOne(
-                db.cached("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?"),
-                arguments: [now])
+            // Each workspace's oldest `perWorkspace`, numbered by turn; then turn by turn, oldest first.
+            var ranked: [(turn: Int, due: Double, id: Int64, row: Row)] = []
+            for rows in candidates.values {
+                let oldest = rows.map { (due: $0["due_at"] as Double, id: $0["delivery_id"] as Int64, row: $0) }
+                    .sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+                    .prefix(perWorkspace)
+                for (index, candidate) in oldest.enumerated() {
+                    ranked.append((index + 1, candidate.due, candidate.id, candidate.row))
+                }
+            }
+            ranked.sort { ($0.turn, $0.due, $0.id) < ($1.turn, $1.due, $1.id) }
+            let due = ranked.prefix(limit).compactMap { Self.dueDelivery($0.row) }
             return (due, next)
         }
+    }
+
+    /// A due delivery from its row: a stored body (Chatwoot's), or the neutral event rendered now.
+    private static func dueDelivery(_ row: Row) -> DueDelivery? {
+        let kind: String = row["kind"]
+        if let raw: String = row["raw_payload"] {
+            return DueDelivery(
+                id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
+                eventId: nil, conversationId: row["delivery_conversation"], attempts: row["attempts"],
+                url: row["url"], secret: row["secret"], kind: kind, eventName: row["event_name"] ?? "",
+                body: Array(raw.utf8))
+        }
+        guard let event = event(row), let body = try? Rows.encoder.encode(event) else { return nil }
+        return DueDelivery(
+            id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
+            eventId: row["id"], conversationId: row["conversation_id"], attempts: row["attempts"], url: row["url"],
+            secret: row["secret"], kind: kind, eventName: event.type.rawValue, body: Array(body))
     }
 
     /// Records one attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil.
