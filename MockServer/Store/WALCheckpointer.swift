@@ -8,7 +8,8 @@ import ServiceLifecycle
 ///
 /// SQLite copies the log back into the database after every thousand pages or so (a passive checkpoint), but it can
 /// start the log over only at a moment when no reader still uses an older snapshot. Under a steady mix of reads and
-/// writes that moment never comes: in a soak run the log reached 4 GB in three minutes beside a 1.4 GB database.
+/// writes that moment may not come: in a soak run the log reached 4 GB in three minutes beside a 1.4 GB database
+/// (a slow read of the dispatcher's was always under way then; that read is bounded now).
 /// So every ``interval``, when the log has passed ``threshold`` bytes, this makes that moment: it holds new reads at
 /// the store's ``ReadGate``, waits for the reads under way (at most ``SupportStore/checkpointPatience``, else it tries
 /// again at the next look), then runs a `TRUNCATE` checkpoint, which copies the log in and truncates it to zero
