@@ -31,6 +31,9 @@ def main():
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20, help="how long the slow clients hold their connections")
+    parser.add_argument("--settle", type=float, default=2,
+                        help="seconds after the slow clients left before the last RSS reading (the mock gives freed "
+                             "memory back to the system every 10 s)")
     args = parser.parse_args()
 
     mock = subprocess.Popen([args.handoff, "mock", "--port", "0", "--in-memory"], stdout=subprocess.PIPE, text=True)
@@ -81,7 +84,7 @@ def main():
     stop.set()
     for s in sockets:
         s.close()
-    time.sleep(2)
+    time.sleep(args.settle)
     after = rss_mb(mock.pid)
     mock.terminate()
     mock.wait(timeout=10)
@@ -89,7 +92,7 @@ def main():
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(f"slow readers: {args.clients} clients x {args.requests} pipelined requests, never read, {args.seconds:.0f} s")
-    print(f"RSS before {before:.0f} MB, peak {peak:.0f} MB, after they left {after:.0f} MB")
+    print(f"RSS before {before:.0f} MB, peak {peak:.0f} MB, {args.settle:.0f} s after they left {after:.0f} MB")
     print(f"a normal client meanwhile: {len(latencies)} requests, {failures} without an answer in 10 s, "
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
 
