@@ -85,6 +85,21 @@ extension SupportStore {
         }
     }
 
+    /// One subscription's oldest due deliveries (arguments: webhook id, now, limit), through `deliveries_target_due`.
+    static let dueForTargetSQL: StaticString = """
+                SELECT d.id AS delivery_id, d.attempts, COALESCE(d.payload, p.body) AS raw_payload, d.event_name,
+                    d.webhook_id,
+                    d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
+                    w.kind, d.next_attempt_at AS due_at,
+                    e.*
+                FROM deliveries d
+                JOIN webhooks w ON w.id = d.webhook_id
+                LEFT JOIN events e ON e.id = d.event_id
+                LEFT JOIN delivery_payloads p ON p.id = d.payload_id
+                WHERE d.webhook_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                ORDER BY d.next_attempt_at, d.id LIMIT ?
+        """
+
     /// Deliveries due at `now`, oldest first, and the time the next one is due, if any: at most `perWorkspace` of each
     /// workspace, the workspaces taking turns (one workspace's backlog never hides another's first delivery), `limit`
     /// in all. Bounded work whatever the backlog: each subscription is asked for its own oldest due deliveries
@@ -97,20 +112,7 @@ extension SupportStore {
             for hook in hooks {
                 let webhookId: Int64 = hook["id"]
                 let rows = try Row.fetchAll(
-                    db.cached(
-                        """
-                        SELECT d.id AS delivery_id, d.attempts, COALESCE(d.payload, p.body) AS raw_payload, d.event_name,
-                            d.webhook_id,
-                            d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
-                            w.kind, d.next_attempt_at AS due_at,
-                            e.*
-                        FROM deliveries d
-                        JOIN webhooks w ON w.id = d.webhook_id
-                        LEFT JOIN events e ON e.id = d.event_id
-                        LEFT JOIN delivery_payloads p ON p.id = d.payload_id
-                        WHERE d.webhook_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
-                        ORDER BY d.next_attempt_at, d.id LIMIT ?
-                        """), arguments: [webhookId, now, perWorkspace])
+                    db.cached(Self.dueForTargetSQL), arguments: [webhookId, now, perWorkspace])
                 if !rows.isEmpty { candidates[hook["workspace_id"], default: []] += rows }
                 let later = try Double.fetchOne(
                     db.cached(

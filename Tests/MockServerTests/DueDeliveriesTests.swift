@@ -45,15 +45,10 @@ struct DueDeliveriesTests {
         let busyIds = due.filter { $0.workspaceId == busy.id }.map(\.id)
         #expect(busyIds == busyIds.sorted(), "oldest first")
 
-        // Each subscription's query walks its own index: no scan of the deliveries table, no sort of the backlog.
+        // The store's own per-subscription query walks its index: no scan of the deliveries table, no sort.
         let plan = try store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    EXPLAIN QUERY PLAN SELECT d.id FROM deliveries d WHERE d.webhook_id = 1 AND d.status = 'pending'
-                    AND d.next_attempt_at <= 1e12 ORDER BY d.next_attempt_at, d.id LIMIT 3
-                    """
-            ).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SupportStore.dueForTargetSQL)", arguments: [1, 1e12, 3])
+                .map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("deliveries_target_due") }, "\(plan)")
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
