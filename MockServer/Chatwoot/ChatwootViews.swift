@@ -215,8 +215,6 @@ struct ChatwootViews {
     func messageWebhook(_ row: Row, conversation: Row, event: String) throws -> Object {
         let author = MessageAuthor(rawValue: row["author"]) ?? .system
         let created = Date(timeIntervalSince1970: row["created_at"])
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let inbox = try inboxRow(conversation["inbox_id"])
         return [
             "event": .string(event), "id": .int(row["id"] as Int64), "content": .string(Rows.text(row, "text")),
@@ -224,7 +222,8 @@ struct ChatwootViews {
             "message_type": store.boundary.webhookMessageTypeAsInteger
                 ? .int(ChatwootMessageType(author).rawValue) : .string(ChatwootMessageType(author).name),
             "private": .bool((row["visibility"] as String) == Visibility.internal.rawValue),
-            "source_id": .string(Rows.optionalText(row, "source_id")), "created_at": .string(formatter.string(from: created)),
+            "source_id": .string(Rows.optionalText(row, "source_id")),
+            "created_at": .string(ISO8601Time.string(created, fractionalSeconds: true)),
             "additional_attributes": .object([:]), "account": .object(["id": .int(workspace.id), "name": .string(workspace.name)]),
             "inbox": inbox.map { .object(["id": .int($0["id"] as Int64), "name": .string(Rows.text($0, "name"))]) } ?? .null,
             "sender": try sender(row, conversation: conversation, webhook: true),

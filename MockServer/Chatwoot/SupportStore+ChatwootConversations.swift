@@ -211,12 +211,11 @@ extension SupportStore {
 
     /// A team as `POST assignments` answers it.
     func chatwootTeamAssignment(_ team: Row, _ workspace: Workspace) throws -> JSONValue {
-        let formatter = ISO8601DateFormatter()
+        let now = ISO8601Time.string(Date())
         return .object([
             "id": .int(team["id"] as Int64), "name": .string(Rows.text(team, "name").lowercased()),
             "description": .string(Rows.optionalText(team, "description")), "allow_auto_assign": true,
-            "account_id": .int(workspace.id), "created_at": .string(formatter.string(from: Date())),
-            "updated_at": .string(formatter.string(from: Date())),
+            "account_id": .int(workspace.id), "created_at": .string(now), "updated_at": .string(now),
         ])
     }
 

@@ -140,7 +140,7 @@ extension SupportStore {
             let before = try conversationRow(db, id: EntityKind.conversation.number(from: conversationId)!)!
             // Closed reads the same on every face: Chatwoot's resolved, marked as the bot's close.
             var attributes = Rows.object(before["custom_attributes"])
-            attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601DateFormatter().string(from: Date()))
+            attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601Time.string(Date()))
             return Rows.conversation(
                 try changeConversation(db, workspace, before: before, .init(state: .closed, customAttributes: attributes)))
         }

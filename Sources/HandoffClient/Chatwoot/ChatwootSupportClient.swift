@@ -217,7 +217,7 @@ public struct ChatwootSupportClient: SupportSystem {
             return try ChatwootConnection.contract(current, exchange)
         }
         var attributes = current.customAttributes ?? [:]
-        attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601DateFormatter().string(from: Date()))
+        attributes[ChatwootMapping.ContextKey.closedAt] = .string(ISO8601Time.string(Date()))
         try await connection.send(
             connection.writer, .POST, "\(connection.conversationPath(conversationId))/custom_attributes",
             body: WireCustomAttributes(customAttributes: attributes))
