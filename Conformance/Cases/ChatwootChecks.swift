@@ -125,9 +125,17 @@ enum ChatwootChecks {
         _ ctx: CaseContext, conversation: Int, _ what: String, _ matches: @escaping @Sendable (JSONValue) -> Bool
     ) async throws -> (ReceivedWebhook, JSONValue) {
         let sink = try ctx.webhooks
+        // Each delivery is parsed once, when first seen: the sink holds every delivery of the run, and several cases
+        // poll it at once.
+        var parsed: [(ReceivedWebhook, JSONValue)] = []
+        var seen = 0
         return try await eventually(what, timeout: .seconds(10)) { () -> (ReceivedWebhook, JSONValue)? in
-            for delivery in sink.received {
-                guard let body = json(delivery.body) else { continue }
+            let received = sink.received
+            for delivery in received.dropFirst(seen) {
+                if let body = json(delivery.body) { parsed.append((delivery, body)) }
+            }
+            seen = received.count
+            for (delivery, body) in parsed {
                 let about = body.at("conversation.id")?.intValue ?? body.at("id")?.intValue
                 if body.at("conversation") != nil, body.at("event")?.stringValue?.hasPrefix("message_") == true {
                     guard body.at("conversation.id")?.intValue == conversation else { continue }

@@ -31,17 +31,13 @@ extension SupportStore {
             })
     }
 
-    /// Queues one Chatwoot event to every hook that takes it; the payload is rendered only when one does.
-    func emitChatwoot(
-        _ db: Database, _ hooks: ChatwootHooks, event: String, conversation: Row, payload: () throws -> [String: JSONValue]
-    ) throws {
+    /// Queues one Chatwoot event to every hook that takes it, with what its body will be rendered from when it is sent
+    /// (``ChatwootPayloads``): nothing is rendered inside the write transaction.
+    func emitChatwoot(_ db: Database, _ hooks: ChatwootHooks, event: String, conversation: Row, recipe: ChatwootRecipe) throws {
         if !boundary.emitsChatwootWebhook(event) { return }
         let targets = hooks.targets(event: event, inboxId: conversation["inbox_id"])
         if targets.isEmpty { return }
-        var body = try payload()
-        body["event"] = .string(event)
-        let text = Rows.json(JSONValue.object(body))
-        try DeliveryRecord.queue(db, .chatwoot(payload: text, event: event, conversationId: conversation["id"]), to: targets, at: now())
+        try DeliveryRecord.queue(db, .chatwoot(recipe, event: event, conversationId: conversation["id"]), to: targets, at: now())
         deliveriesAdded(db)
     }
 
@@ -52,20 +48,11 @@ extension SupportStore {
     /// Emits what Chatwoot emits when a conversation is created or changes: `conversation_created`;
     /// `conversation_status_changed` + `conversation_updated` (+ the bot's `conversation_opened` /
     /// `conversation_resolved`) on a status change; `conversation_updated` on a team, assignee,
-    /// attribute or label change.
+    /// attribute or label change. What changed is taken here, from the rows before and after.
     func chatwootConversationChanged(_ db: Database, _ workspace: Workspace, before: Row?, after: Row) throws {
         guard let hooks = try chatwootHooks(db, workspace) else { return }
-        let views = ChatwootViews(store: self, db: db, workspace: workspace)
-        // The conversation's webhook data, rendered once for every event of this change.
-        var rendered: [String: JSONValue]?
-        func data() throws -> [String: JSONValue] {
-            if let rendered { return rendered }
-            let data = try views.conversationWebhook(after)
-            rendered = data
-            return data
-        }
         guard let before else {
-            try emitChatwoot(db, hooks, event: "conversation_created", conversation: after, payload: data)
+            try emitChatwoot(db, hooks, event: "conversation_created", conversation: after, recipe: .init())
             return
         }
         var changes: [JSONValue] = []
@@ -74,8 +61,8 @@ extension SupportStore {
                 changes.append(.object([key: .object(["previous_value": previous, "current_value": current])]))
             }
         }
-        let oldStatus = views.status(before)
-        let newStatus = views.status(after)
+        let oldStatus = ChatwootViews.status(before)
+        let newStatus = ChatwootViews.status(after)
         change("status", .string(oldStatus), .string(newStatus))
         change("assignee_id", ChatwootViews.optionalInt(before, "assignee_id"), ChatwootViews.optionalInt(after, "assignee_id"))
         change("team_id", ChatwootViews.optionalInt(before, "team_id"), ChatwootViews.optionalInt(after, "team_id"))
@@ -83,26 +70,21 @@ extension SupportStore {
         change("label_list", ChatwootViews.object(before["labels"]), ChatwootViews.object(after["labels"]))
         if changes.isEmpty { return }
         if oldStatus != newStatus {
-            try emitChatwoot(db, hooks, event: "conversation_status_changed", conversation: after) {
-                var data = try data()
-                data["changed_attributes"] = .null
-                return data
-            }
+            try emitChatwoot(
+                db, hooks, event: "conversation_status_changed", conversation: after, recipe: .init(changedAttributes: .null))
             if newStatus == "open" {
-                try emitChatwoot(db, hooks, event: "conversation_opened", conversation: after, payload: data)
+                try emitChatwoot(db, hooks, event: "conversation_opened", conversation: after, recipe: .init())
             }
             if newStatus == "resolved" {
-                try emitChatwoot(db, hooks, event: "conversation_resolved", conversation: after, payload: data)
+                try emitChatwoot(db, hooks, event: "conversation_resolved", conversation: after, recipe: .init())
             }
         }
         let updatedAt: JSONValue = .object([
             "updated_at": .object(["previous_value": .number(before["updated_at"]), "current_value": .number(after["updated_at"])])
         ])
-        try emitChatwoot(db, hooks, event: "conversation_updated", conversation: after) {
-            var data = try data()
-            data["changed_attributes"] = .array(changes + [updatedAt])
-            return data
-        }
+        try emitChatwoot(
+            db, hooks, event: "conversation_updated", conversation: after,
+            recipe: .init(changedAttributes: .array(changes + [updatedAt])))
     }
 
     /// Emits `message_created` for every message but activity ones (private notes included, as Chatwoot does).
@@ -111,10 +93,8 @@ extension SupportStore {
             let hooks = try chatwootHooks(db, workspace),
             let conversation = try conversationRow(db, id: message["conversation_id"])
         else { return }
-        try emitChatwoot(db, hooks, event: "message_created", conversation: conversation) {
-            try ChatwootViews(store: self, db: db, workspace: workspace)
-                .messageWebhook(message, conversation: conversation, event: "message_created")
-        }
+        try emitChatwoot(
+            db, hooks, event: "message_created", conversation: conversation, recipe: .init(messageId: message["id"]))
     }
 }
 

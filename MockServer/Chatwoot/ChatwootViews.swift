@@ -261,7 +261,7 @@ struct ChatwootViews {
         return meta
     }
 
-    func status(_ conversation: Row) -> String {
+    static func status(_ conversation: Row) -> String {
         ChatwootStatus(ConversationState(rawValue: conversation["state"]) ?? .bot).rawValue
     }
 
@@ -278,7 +278,7 @@ struct ChatwootViews {
             "custom_attributes": Self.object(row["custom_attributes"]),
             "inbox_id": Self.optionalInt(row, "inbox_id"),
             "labels": Rows.value(row["labels"], default: .array([])), "muted": false, "snoozed_until": .null,
-            "status": .string(status(row)), "created_at": Self.seconds(row, "created_at"), "updated_at": .number(updated),
+            "status": .string(Self.status(row)), "created_at": Self.seconds(row, "created_at"), "updated_at": .number(updated),
             "timestamp": Self.seconds(row, "updated_at"), "first_reply_created_at": 0, "unread_count": 0,
             "last_non_activity_message": lastJSON, "last_activity_at": Self.seconds(row, "updated_at"),
             "priority": .string(Rows.optionalText(row, "priority")),
@@ -301,7 +301,7 @@ struct ChatwootViews {
         let updated: Double = row["updated_at"]
         return [
             "id": .int(row["number"] as Int64), "inbox_id": Self.optionalInt(row, "inbox_id"),
-            "status": .string(status(row)), "channel": "Channel::Api", "can_reply": true,
+            "status": .string(Self.status(row)), "channel": "Channel::Api", "can_reply": true,
             "account": .object(["id": .int(workspace.id), "name": .string(workspace.name)]),
             "additional_attributes": Self.object(row["additional_attributes"]),
             "custom_attributes": Self.object(row["custom_attributes"]),

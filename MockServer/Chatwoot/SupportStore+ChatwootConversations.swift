@@ -155,8 +155,7 @@ extension SupportStore {
         defer { signal.fire(workspace.id) }
         return try await write { [self] db -> [String: JSONValue] in
             let before = try requireConversationRow(db, workspace, number: number)
-            let views = ChatwootViews(store: self, db: db, workspace: workspace)
-            let current = ChatwootStatus(rawValue: views.status(before)) ?? .open
+            let current = ChatwootStatus(rawValue: ChatwootViews.status(before)) ?? .open
             let next: ChatwootStatus
             var success: JSONValue = true
             if let status {

@@ -233,6 +233,11 @@ enum Schema {
             // hanging receivers), and a read that long kept the write-ahead log from ever being truncated.
             try db.execute(sql: "CREATE INDEX deliveries_target_due ON deliveries(webhook_id, status, next_attempt_at)")
         }
+        migrator.registerMigration("v7-payloads-rendered-when-sent") { db in
+            // A Chatwoot event is queued with what it is about (its recipe) and its body is rendered when it is first
+            // sent, out of the write transaction, as Chatwoot renders in its event job; `body` is '' until then.
+            try db.execute(sql: "ALTER TABLE delivery_payloads ADD COLUMN recipe TEXT")
+        }
         return migrator
     }
 }

@@ -19,8 +19,14 @@ struct DueDelivery: Sendable {
     var kind: String
     /// The event name for the event header.
     var eventName: String
-    /// The raw JSON body.
+    /// The raw JSON body; empty until rendered when ``recipe`` is set.
     var body: [UInt8]
+    /// The shared Chatwoot payload, if any.
+    var payloadId: Int64? = nil
+    /// What a Chatwoot body not rendered yet is rendered from (``SupportStore/renderChatwootPayloads(_:)``).
+    var recipe: ChatwootRecipe? = nil
+    /// A body rendered for this attempt, to store with it (nil when it was stored before).
+    var rendered: String? = nil
 }
 
 extension SupportStore {
@@ -88,7 +94,7 @@ extension SupportStore {
     /// One subscription's oldest due deliveries (arguments: webhook id, now, limit), through `deliveries_target_due`.
     static let dueForTargetSQL: StaticString = """
                 SELECT d.id AS delivery_id, d.attempts, COALESCE(d.payload, p.body) AS raw_payload, d.event_name,
-                    d.webhook_id,
+                    d.webhook_id, d.payload_id, p.recipe,
                     d.conversation_id AS delivery_conversation, w.workspace_id AS webhook_workspace, w.url, w.secret,
                     w.kind, d.next_attempt_at AS due_at,
                     e.*
@@ -144,7 +150,8 @@ extension SupportStore {
                 id: row["delivery_id"], workspaceId: row["webhook_workspace"], webhookId: row["webhook_id"],
                 eventId: nil, conversationId: row["delivery_conversation"], attempts: row["attempts"],
                 url: row["url"], secret: row["secret"], kind: kind, eventName: row["event_name"] ?? "",
-                body: Array(raw.utf8))
+                body: Array(raw.utf8), payloadId: row["payload_id"],
+                recipe: (row["recipe"] as String?).map { ChatwootRecipe(text: $0) ?? .init() })
         }
         guard let event = event(row), let body = try? Rows.encoder.encode(event) else { return nil }
         return DueDelivery(
@@ -154,8 +161,13 @@ extension SupportStore {
     }
 
     /// Records one attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil.
-    func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) async throws {
-        try await write { db in
+    /// `rendered` is the shared Chatwoot body rendered for this attempt, stored unless another attempt stored one first.
+    func recordAttempt(
+        delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?,
+        rendered: (payloadId: Int64, body: String)? = nil
+    ) async throws {
+        try await groupedWrite { db in
+            if let rendered { _ = try DeliveryRecord.storeRendered(db, payloadId: rendered.payloadId, body: rendered.body) }
             let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
             try db.cached(
                 """

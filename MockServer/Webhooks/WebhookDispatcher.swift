@@ -141,7 +141,17 @@ final class WebhookDispatcher: Service {
                         (try? store.dueDeliveries(now: now, limit: maxInFlight * 4, perWorkspace: maxPerWorkspace * 2)) ?? ([], nil)
                     quiet = due.isEmpty && busy.isEmpty
                     lastNextDue = nextDueAt
-                    let fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
+                    var fresh = Self.fair(due, busy: busy, room: room, perWorkspace: maxPerWorkspace, perTarget: maxPerTarget)
+                    if store.boundary.sendsWebhooks, fresh.contains(where: { $0.recipe != nil }) {
+                        // Chatwoot bodies are rendered now, out of the writes that queued them; on a failed render
+                        // those deliveries wait for the next pass.
+                        do {
+                            fresh = try store.renderChatwootPayloads(fresh)
+                        } catch {
+                            logger.error("could not render webhook payloads", metadata: ["error": "\(error)"])
+                            fresh.removeAll { $0.recipe != nil }
+                        }
+                    }
                     if fresh.isEmpty || !store.boundary.sendsWebhooks {
                         let seconds = min(max((nextDueAt ?? now + 1) - now, 0.005), busy.isEmpty ? 1 : 0.05)
                         await store.signal.wait(
@@ -272,7 +282,11 @@ final class WebhookDispatcher: Service {
         var failure: String?
         let startedAt = Date()
         let started = ContinuousClock.now
-        if faults.failWebhook(delivery.workspaceId) {
+        // A Chatwoot body that rendered to nothing: its conversation or message is gone, so there is nothing to send.
+        let vanished = delivery.body.isEmpty && delivery.payloadId != nil
+        if vanished {
+            failure = "not sent: the conversation or message it is about no longer exists"
+        } else if faults.failWebhook(delivery.workspaceId) {
             failure = "injected fault: delivery not sent"
         } else {
             (status, failure) = await send(request, to: delivery.url)
@@ -280,7 +294,7 @@ final class WebhookDispatcher: Service {
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let attempts = delivery.attempts + 1
         let retryAt =
-            delivered || !store.boundary.retriesWebhooks
+            delivered || vanished || !store.boundary.retriesWebhooks
             ? nil : retryTime(for: delivery.kind, status: status, attempts: attempts, now: Date().timeIntervalSince1970)
         if !delivered {
             logger.info(
@@ -292,7 +306,8 @@ final class WebhookDispatcher: Service {
         }
         do {
             try await store.recordAttempt(
-                delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt)
+                delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt,
+                rendered: delivery.payloadId.flatMap { id in delivery.rendered.map { (id, $0) } })
         } catch {
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
         }

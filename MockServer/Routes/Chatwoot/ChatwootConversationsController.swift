@@ -129,7 +129,7 @@ struct ChatwootConversationsController {
     }
 
     @Sendable func labels(_ request: Request, context: MockRequestContext) async throws -> Response {
-        try await ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number()))
+        try ChatwootJSON.response(try store.labels(try context.requireWorkspace(), number: try context.number()))
     }
 
     @Sendable func setLabels(_ request: Request, context: MockRequestContext) async throws -> Response {

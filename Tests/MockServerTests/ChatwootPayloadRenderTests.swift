@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import HandoffContract
+import Testing
+
+@testable import MockServer
+
+/// A Chatwoot event is queued with what it is about, and its body is rendered when it is first sent, out of the write.
+@Suite("Chatwoot payloads rendered when sent")
+struct ChatwootPayloadRenderTests {
+    @Test("the write stores a recipe and no body; the first send renders it, stores it with the attempt, and later sends reuse it")
+    func renderedWhenSent() async throws {
+        let path = temporaryDatabase()
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        // The store alone: no dispatcher runs, so the test decides when a delivery is "sent".
+        let store = try SupportStore(path: path)
+        let workspace = try await store.createWorkspace(name: "render", token: "render-token")
+        for index in 0..<2 {
+            _ = try await store.createChatwootWebhook(
+                workspace, url: "http://127.0.0.1:9/hook-\(index)", name: nil, subscriptions: ["message_created"])
+        }
+        let user = try await store.ensureUser(workspace, NewUser(externalId: "render-user")).user
+        let conversation = try await store.openConversation(workspace, userId: user.id, context: .init(), idempotencyKey: nil)
+            .conversation
+        _ = try await store.post(workspace, conversationId: conversation.id, NewMessage(author: .user, text: "hello there"))
+
+        // What the write left: one shared payload with its recipe and no body, and a delivery to each webhook.
+        let queued = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT body, recipe FROM delivery_payloads")
+        }
+        #expect(queued.count == 1)
+        #expect((queued.first?["body"] as String?) == "")
+        #expect((queued.first?["recipe"] as String?)?.contains("message_id") == true)
+
+        let (due, _) = try store.dueDeliveries(now: Date().timeIntervalSince1970 + 1, limit: 10, perWorkspace: 10)
+        #expect(due.count == 2)
+        #expect(due.allSatisfy { $0.recipe != nil && $0.body.isEmpty })
+        let rendered = try store.renderChatwootPayloads(due)
+        // One render for the two webhooks: the same bytes, the message as stored.
+        #expect(Set(rendered.map(\.body)).count == 1)
+        let body = try #require(JSONValueParser.parse(rendered[0].body))
+        guard case .object(let object) = body else { throw CaseError("not an object") }
+        #expect(object["event"] == .string("message_created"))
+        #expect(object["content"] == .string("hello there"))
+        #expect(object["message_type"] == .string("incoming"))
+
+        // The first attempt stores it; the second delivery's own render (made before) does not replace it.
+        let first = rendered[0]
+        try await store.recordAttempt(
+            delivery: first.id, delivered: true, status: 200, error: nil, retryAt: nil,
+            rendered: (try #require(first.payloadId), try #require(first.rendered)))
+        try await store.recordAttempt(
+            delivery: rendered[1].id, delivered: false, status: 500, error: nil, retryAt: Date().timeIntervalSince1970,
+            rendered: (try #require(rendered[1].payloadId), "{\"event\":\"other\"}"))
+        let stored = try store.read { db in try Row.fetchOne(db, sql: "SELECT body, recipe FROM delivery_payloads")! }
+        #expect((stored["body"] as String) == String(decoding: first.body, as: UTF8.self))
+        #expect((stored["recipe"] as String?) == nil)
+
+        // The retry is due again: it comes with the stored body and nothing to render.
+        let (retry, _) = try store.dueDeliveries(now: Date().timeIntervalSince1970 + 1, limit: 10, perWorkspace: 10)
+        #expect(retry.count == 1)
+        #expect(retry.first?.recipe == nil)
+        #expect(retry.first?.body == first.body)
+    }
+
+    @Test("a delivery whose message is gone renders to an empty body, with nothing to store (the dispatcher fails such a delivery unsent)")
+    func vanished() async throws {
+        let path = temporaryDatabase()
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try SupportStore(path: path)
+        let workspace = try await store.createWorkspace(name: "vanish", token: "vanish-token")
+        _ = try await store.createChatwootWebhook(
+            workspace, url: "http://127.0.0.1:9/hook", name: nil, subscriptions: ["message_created"])
+        let user = try await store.ensureUser(workspace, NewUser(externalId: "vanish-user")).user
+        let conversation = try await store.openConversation(workspace, userId: user.id, context: .init(), idempotencyKey: nil)
+            .conversation
+        let message = try await store.post(workspace, conversationId: conversation.id, NewMessage(author: .user, text: "gone"))
+            .message
+        let number = try #require(EntityKind.message.number(from: message.id))
+        try await store.write { db in try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [number]) }
+        let (due, _) = try store.dueDeliveries(now: Date().timeIntervalSince1970 + 1, limit: 10, perWorkspace: 10)
+        let rendered = try store.renderChatwootPayloads(due)
+        #expect(rendered.count == 1)
+        #expect(rendered.first?.body.isEmpty == true)
+        #expect(rendered.first?.payloadId != nil)
+        #expect(rendered.first?.rendered == nil)
+    }
+}
+
+/// A failure with a message, for a shape a test did not expect.
+private struct CaseError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
