@@ -15,8 +15,14 @@ struct JSONValueParser {
 
     /// Parses `bytes` as one JSON value; nil when they are not JSON.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        parse(bytes, keeping: .all)
+    }
+
+    /// Parses `bytes` as one JSON value, building only the parts `keep` names (``JSONKeep``): the rest is stepped over
+    /// (its structure checked, its strings not decoded) and stands as `null`. Nil when the bytes are not JSON.
+    static func parse(_ bytes: [UInt8], keeping keep: JSONKeep) -> JSONValue? {
         var parser = JSONValueParser(bytes: bytes)
-        guard let value = parser.value() else { return nil }
+        guard let value = parser.value(keep) else { return nil }
         parser.skipWhitespace()
         return parser.index == bytes.count ? value : nil
     }
@@ -31,9 +37,19 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func value() -> JSONValue? {
+    private mutating func value(_ keep: JSONKeep = .all) -> JSONValue? {
         skipWhitespace()
         guard index < bytes.count else { return nil }
+        switch keep {
+        case .all: break
+        case .none: return skip() ? .null : nil
+        case .members(let members):
+            guard bytes[index] == UInt8(ascii: "{") else { return skip() ? .null : nil }
+            return object(members)
+        case .elements(let element):
+            guard bytes[index] == UInt8(ascii: "[") else { return skip() ? .null : nil }
+            return array(element)
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object()
         case UInt8(ascii: "["): return array()
@@ -54,7 +70,8 @@ struct JSONValueParser {
         return value
     }
 
-    private mutating func object() -> JSONValue? {
+    /// An object; with `only`, just those members are built (each as its own ``JSONKeep`` says), the others skipped.
+    private mutating func object(_ only: [String: JSONKeep]? = nil) -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { return nil }
@@ -71,8 +88,18 @@ struct JSONValueParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
-            guard let member = value() else { return nil }
-            if members[key] == nil { members[key] = member }  // the first wins, as with JSONDecoder
+            if let only {
+                if let keep = only[key] {
+                    guard let member = value(keep) else { return nil }
+                    if members[key] == nil { members[key] = member }
+                } else {
+                    skipWhitespace()
+                    guard skip() else { return nil }
+                }
+            } else {
+                guard let member = value() else { return nil }
+                if members[key] == nil { members[key] = member }  // the first wins, as with JSONDecoder
+            }
             skipWhitespace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") {
@@ -86,7 +113,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func array() -> JSONValue? {
+    private mutating func array(_ keep: JSONKeep = .all) -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { return nil }
@@ -98,7 +125,7 @@ struct JSONValueParser {
             return .array(elements)
         }
         while true {
-            guard let element = value() else { return nil }
+            guard let element = value(keep) else { return nil }
             elements.append(element)
             skipWhitespace()
             guard index < bytes.count else { return nil }
@@ -217,5 +244,78 @@ struct JSONValueParser {
         return .number(number)
     }
 
+    /// Steps over one value starting at `index` without building it: brackets matched (depth up to 512), strings
+    /// scanned to their closing quote (escapes stepped over, not decoded), literals and numbers checked by their bytes.
+    private mutating func skip() -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { return false }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close {
+                index += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipString() else { return false }
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+                    index += 1
+                }
+                guard skip() else { return false }
+                skipWhitespace()
+                guard index < bytes.count else { return false }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == close {
+                    index += 1
+                    return true
+                } else {
+                    return false
+                }
+            }
+        case UInt8(ascii: "\""): return skipString()
+        case UInt8(ascii: "t"): return literal("true", .null) != nil
+        case UInt8(ascii: "f"): return literal("false", .null) != nil
+        case UInt8(ascii: "n"): return literal("null", .null) != nil
+        default: return number() != nil
+        }
+    }
+
+    /// Steps over a string starting at its opening quote.
+    private mutating func skipString() -> Bool {
+        index += 1  // "
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return true
+            }
+            if byte < 0x20 { return false }
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return false
+    }
+
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
+
+/// Which parts of a JSON value ``JSONValueParser/parse(_:keeping:)`` builds.
+indirect enum JSONKeep: Sendable {
+    /// The whole value.
+    case all
+    /// Nothing: the value is stepped over and stands as `null`.
+    case none
+    /// For an object, only these members (each kept as its own value says); anything else stands as `null`.
+    case members([String: JSONKeep])
+    /// For an array, every element kept as this says; anything else stands as `null`.
+    case elements(JSONKeep)
 }

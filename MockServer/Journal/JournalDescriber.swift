@@ -41,6 +41,22 @@ struct JournalDescriber {
         "display_id", "message_type", "private", "conversation_id", "error", "message", "current_status", "status",
     ]
 
+    /// The parts of an answer that this describer reads, for ``JSONValueParser/parse(_:keeping:)``: the journal builds
+    /// only these (a list of 100 messages is stepped over, not decoded). For an object answer; an array answer is kept
+    /// as ``arrayResponseKeep``.
+    static let responseKeep: JSONKeep = .members(
+        Dictionary(uniqueKeysWithValues: responseKeys.map { ($0, JSONKeep.all) }).merging(
+            [
+                "team": .members(["id": .all, "name": .all]),
+                "conversation": .members(["id": .all, "state": .all]),
+                "data": .elements(.members(["id": .all])),
+                "payload": .members(["current_status": .all, "contact": .members(["id": .all])]),
+                "errors": .all,
+            ]
+        ) { $1 })
+    /// An array answer: only its length is read.
+    static let arrayResponseKeep: JSONKeep = .elements(.none)
+
     struct Description {
         var conversationId: String?
         var changes: [JournalChange] = []

@@ -42,7 +42,10 @@ struct JournalMiddleware: RouterMiddleware {
             let buffer = try await CollectingWriter.collect(response.body)
             response.body = .init(byteBuffer: buffer)
             if buffer.readableBytes <= Self.maxResponse {
-                responseBody = JSONValueParser.parse(Array(buffer.readableBytesView))
+                let bytes = Array(buffer.readableBytesView)
+                let isArray = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "[")
+                responseBody = JSONValueParser.parse(
+                    bytes, keeping: isArray ? JournalDescriber.arrayResponseKeep : JournalDescriber.responseKeep)
             }
         }
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 }

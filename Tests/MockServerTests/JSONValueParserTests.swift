@@ -50,6 +50,39 @@ struct JSONValueParserTests {
         }
     }
 
+    /// `value` cut down to what `keep` names, as the skimming parse should build it.
+    static func pruned(_ value: JSONValue, _ keep: JSONKeep) -> JSONValue {
+        switch (keep, value) {
+        case (.all, _): return value
+        case (.none, _): return .null
+        case (.members(let members), .object(let object)):
+            var kept: [String: JSONValue] = [:]
+            for (key, member) in object { if let inner = members[key] { kept[key] = pruned(member, inner) } }
+            return .object(kept)
+        case (.elements(let inner), .array(let items)): return .array(items.map { pruned($0, inner) })
+        default: return .null
+        }
+    }
+
+    @Test("2,000 random values skimmed (a few members, elements, nothing): the full parse cut down the same way")
+    func skimAgreesWithPrune() throws {
+        var random = SplitMix64(seed: 1204)
+        let keeps: [JSONKeep] = [
+            .none, .elements(.none), .elements(.members(["a": .all, "Z": .none])),
+            .members(["a": .all, "0": .elements(.all), "": .members(["a": .all])]), JournalDescriber.responseKeep,
+        ]
+        for index in 0..<2_000 {
+            let value = Self.randomValue(&random)
+            let bytes = Array(try JSONEncoder().encode(value))
+            let keep = keeps[index % keeps.count]
+            #expect(JSONValueParser.parse(bytes, keeping: keep) == Self.pruned(value, keep), "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        // What is not JSON is refused by the skim too, skipped parts included.
+        for text in ["[1,]", #"{"x":[1 2]}"#, #"{"x":"abc}"#, #"{"x":tru}"#, #"{"x":01}"#] {
+            #expect(JSONValueParser.parse(Array(text.utf8), keeping: .members([:])) == nil, "\(text)")
+        }
+    }
+
     @Test(
         "hand-written JSON: whitespace, escapes, surrogate pairs, exponents, fragments",
         arguments: [
