@@ -81,22 +81,25 @@ extension SupportStore {
         }
     }
 
+    /// The conversations waiting in, or held by, a team with a persona. Teams first (`CROSS JOIN` keeps SQLite from
+    /// walking every conversation in id order instead): the scripted agents ask after every acknowledged write, and a
+    /// walk over all conversations made each write dearer as the store grew (whole flows 313 → 247 a second over three
+    /// 6 s runs on one file).
+    static let personaWorkSQL: StaticString = """
+        SELECT c.id, c.number, c.state, c.team_id, c.assignee_id, t.name AS team_name, t.persona,
+            w.id AS workspace_id, w.name AS workspace_name, u.name AS user_name, u.external_id
+        FROM teams t
+        CROSS JOIN conversations c ON c.team_id = t.id AND c.state IN ('queued', 'assigned')
+        JOIN workspaces w ON w.id = t.workspace_id
+        JOIN users u ON u.id = c.user_id
+        WHERE t.persona IS NOT NULL
+        ORDER BY c.id
+        """
+
     /// The conversations waiting in, or held by, a team with a persona, in every workspace.
     func personaWork() throws -> [PersonaWork] {
         try read { db in
-            try Row.fetchAll(
-                db.cached(
-                    """
-                    SELECT c.id, c.number, c.state, c.team_id, c.assignee_id, t.name AS team_name, t.persona,
-                        w.id AS workspace_id, w.name AS workspace_name, u.name AS user_name, u.external_id
-                    FROM teams t
-                    JOIN conversations c ON c.team_id = t.id AND c.state IN ('queued', 'assigned')
-                    JOIN workspaces w ON w.id = t.workspace_id
-                    JOIN users u ON u.id = c.user_id
-                    WHERE t.persona IS NOT NULL
-                    ORDER BY c.id
-                    """)
-            ).compactMap { row in
+            try Row.fetchAll(db.cached(Self.personaWorkSQL)).compactMap { row in
                 guard let persona = Rows.decode(Persona?.self, row["persona"], default: nil),
                     let state = ConversationState(rawValue: row["state"])
                 else { return nil }

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import HandoffContract
+import Testing
+
+@testable import MockServer
+
+/// The scripted agents ask for their work after every acknowledged write: that look must not grow with the store.
+@Suite("Scripted agents' look at the work")
+struct PersonaWorkPlanTests {
+    @Test("the store's query walks the teams with a persona and their waiting conversations by index, never every conversation")
+    func walksTeamsNotConversations() async throws {
+        let path = temporaryDatabase()
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try SupportStore(path: path)
+        let workspace = try await store.createWorkspace(name: "plan", token: "plan-token")
+        let team = try await store.createTeam(workspace, name: "Team", description: nil)
+        let user = try await store.ensureUser(workspace, NewUser(externalId: "plan-user")).user
+        for _ in 0..<50 {
+            let conversation = try await store.openConversation(workspace, userId: user.id, context: .init(), idempotencyKey: nil)
+            _ = try await store.transfer(workspace, conversationId: conversation.conversation.id, to: .id(team.id))
+        }
+        try await store.write { db in try db.execute(sql: "ANALYZE") }
+        let plan = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SupportStore.personaWorkSQL)").map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("conversations_team_state") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN c") }, "\(plan)")
+        // Still the work it was: none while no team has a persona.
+        #expect(try store.personaWork().isEmpty)
+    }
+}
