@@ -85,7 +85,7 @@ extension SupportStore {
             let userId = try UserRecord.insert(
                 db,
                 .init(
-                    workspaceId: workspace.id, externalId: identifier ?? "cw-contact-\(UUID().uuidString.lowercased())",
+                    workspaceId: workspace.id, externalId: identifier ?? "cw-contact-\(RandomUUID.string())",
                     identifierSet: identifier != nil, name: input.name, email: input.email?.lowercased(), phone: input.phone_number,
                     attributes: input.custom_attributes ?? [:], additionalAttributes: input.additional_attributes ?? [:]),
                 at: now())

@@ -18,7 +18,7 @@ enum ContactInboxRecord {
         {
             return id
         }
-        return try insert(db, userId: userId, inboxId: inboxId, sourceId: UUID().uuidString.lowercased(), at: time)
+        return try insert(db, userId: userId, inboxId: inboxId, sourceId: RandomUUID.string(), at: time)
     }
 
     /// Stores a contact inbox and returns its id.

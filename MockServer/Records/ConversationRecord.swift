@@ -49,7 +49,7 @@ enum ConversationRecord {
                 """
         ).execute(arguments: [
             new.workspaceId, number, new.userId, new.state.rawValue, new.teamId, new.assigneeId, "{}",
-            new.idempotencyKey, time, time, new.inboxId, new.contactInboxId, UUID().uuidString.lowercased(),
+            new.idempotencyKey, time, time, new.inboxId, new.contactInboxId, RandomUUID.string(),
             Rows.json(new.customAttributes), Rows.json(new.additionalAttributes), new.state.isWithHumans ? time : nil,
         ])
         let id = db.lastInsertedRowID
