@@ -10,6 +10,35 @@ struct EventPayload: Codable {
     var message: Message?
 }
 
+extension EventPayload {
+    /// The stored text, written directly (it is written inside the write of every event): the JSON `Rows.json` would
+    /// make of it, which `Rows.decoder` reads back; times in whole seconds, as the `.iso8601` strategy writes them.
+    var text: String {
+        var object: [String: JSONValue] = ["userId": .string(userId), "externalUserId": .string(externalUserId)]
+        if let agent {
+            var fields: [String: JSONValue] = ["id": .string(agent.id), "name": .string(agent.name)]
+            if let email = agent.email { fields["email"] = .string(email) }
+            if let teamId = agent.teamId { fields["teamId"] = .string(teamId) }
+            object["agent"] = .object(fields)
+        }
+        if let message {
+            var fields: [String: JSONValue] = [
+                "id": .string(message.id), "conversationId": .string(message.conversationId),
+                "seq": .number(Double(message.seq)), "author": .string(message.author.rawValue),
+                "visibility": .string(message.visibility.rawValue), "text": .string(message.text),
+                "createdAt": .string(ISO8601Time.string(message.createdAt)),
+            ]
+            if let choices = message.choices {
+                fields["choices"] = .array(choices.map { .object(["value": .string($0.value), "label": .string($0.label)]) })
+            }
+            if let agentId = message.agentId { fields["agentId"] = .string(agentId) }
+            if let clientMessageId = message.clientMessageId { fields["clientMessageId"] = .string(clientMessageId) }
+            object["message"] = .object(fields)
+        }
+        return Rows.json(object)
+    }
+}
+
 extension SupportStore {
     /// Appends an event to the workspace's feed and queues one delivery per webhook subscription,
     /// inside the caller's transaction, so an acknowledged change never lacks its event.
@@ -35,7 +64,7 @@ extension SupportStore {
             """
         ).execute(arguments: [
             workspace.id, seq, type.rawValue, EntityKind.conversation.number(from: conversation.id),
-            Rows.json(payload), time,
+            payload.text, time,
         ])
         let eventId = db.lastInsertedRowID
         let subscriptions = try Int64.fetchAll(

@@ -10,7 +10,7 @@ public enum ISO8601Time {
         let interval = date.timeIntervalSince1970
         let whole = interval.rounded(.down)
         var seconds = Int64(whole)
-        var millis = Int64(((interval - whole) * 1000).rounded())
+        var millis = fractionalSeconds ? Int64(((interval - whole) * 1000).rounded()) : 0
         if millis >= 1000 {
             seconds += 1
             millis -= 1000
