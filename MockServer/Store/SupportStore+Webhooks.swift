@@ -25,8 +25,6 @@ struct DueDelivery: Sendable {
     var payloadId: Int64? = nil
     /// What a Chatwoot body not rendered yet is rendered from (``SupportStore/renderChatwootPayloads(_:)``).
     var recipe: ChatwootRecipe? = nil
-    /// A body rendered for this attempt, to store with it (nil when it was stored before).
-    var rendered: String? = nil
 }
 
 extension SupportStore {
@@ -161,13 +159,8 @@ extension SupportStore {
     }
 
     /// Records one attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil.
-    /// `rendered` is the shared Chatwoot body rendered for this attempt, stored unless another attempt stored one first.
-    func recordAttempt(
-        delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?,
-        rendered: (payloadId: Int64, body: String)? = nil
-    ) async throws {
+    func recordAttempt(delivery: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Double?) async throws {
         try await groupedWrite { db in
-            if let rendered { _ = try DeliveryRecord.storeRendered(db, payloadId: rendered.payloadId, body: rendered.body) }
             let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
             try db.cached(
                 """

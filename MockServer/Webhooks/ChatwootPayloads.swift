@@ -6,17 +6,17 @@ import HandoffContract
 ///
 /// A write queues an event with its recipe (``ChatwootRecipe``: the message, and the `changed_attributes` taken from
 /// the rows before and after). The dispatcher renders the body from the state at that moment, as Chatwoot's event job
-/// does (it reads the records when it runs, so a body can show a later write), sends it, and stores it with the
-/// attempt, once for every target and every retry. The single writer never spends its transaction rendering.
+/// does (it reads the records when it runs, so a body can show a later write), stores it, and sends it: the same bytes
+/// to every target and on every retry. The single writer never spends its transaction rendering.
 extension SupportStore {
-    /// Renders the bodies `due` still lacks, in one read (each payload once, a conversation's webhook data once), and
-    /// returns the deliveries with their bodies and ``DueDelivery/rendered`` set, for ``recordAttempt`` to store with the
-    /// attempt (so every retry, and every target sent later, gets the same body). A delivery whose conversation or
-    /// message no longer exists comes back with an empty body, and is failed by the caller: Chatwoot's job finds nothing
-    /// to send either.
-    func renderChatwootPayloads(_ due: [DueDelivery]) throws -> [DueDelivery] {
+    /// Renders the bodies `due` still lacks, in one read (each payload once, a conversation's webhook data once), stores
+    /// them in one write before anything is sent (a body another pass stored first stands), and returns the deliveries
+    /// with their bodies: every subscription and every retry of an event send the same bytes. A delivery whose
+    /// conversation or message no longer exists comes back with an empty body, and is failed by the caller: Chatwoot's
+    /// job finds nothing to send either.
+    func renderChatwootPayloads(_ due: [DueDelivery]) async throws -> [DueDelivery] {
         if !due.contains(where: { $0.recipe != nil }) { return due }
-        return try read { db in
+        let rendered: [Int64: String] = try read { db in
             var conversations: [Int64: (row: Row, data: [String: JSONValue])] = [:]
             var bodies: [Int64: String] = [:]
             var workspaces: [Int64: Workspace] = [:]
@@ -49,19 +49,28 @@ extension SupportStore {
                 body["event"] = .string(delivery.eventName)
                 return Rows.json(JSONValue.object(body))
             }
-            return try due.map { delivery in
-                guard let payloadId = delivery.payloadId, let recipe = delivery.recipe else { return delivery }
-                var delivery = delivery
-                if bodies[payloadId] == nil, let body = try render(delivery, recipe: recipe) { bodies[payloadId] = body }
-                delivery.recipe = nil
-                if let body = bodies[payloadId] {
-                    delivery.body = Array(body.utf8)
-                    delivery.rendered = body
-                } else {
-                    delivery.body = []
-                }
-                return delivery
+            for delivery in due {
+                guard let payloadId = delivery.payloadId, let recipe = delivery.recipe, bodies[payloadId] == nil else { continue }
+                if let body = try render(delivery, recipe: recipe) { bodies[payloadId] = body }
             }
+            return bodies
+        }
+        let standing: [Int64: String] =
+            rendered.isEmpty
+            ? [:]
+            : try await groupedWrite { db in
+                var stored: [Int64: String] = [:]
+                for (payloadId, body) in rendered {
+                    stored[payloadId] = try DeliveryRecord.storeRendered(db, payloadId: payloadId, body: body)
+                }
+                return stored
+            }
+        return due.map { delivery in
+            guard let payloadId = delivery.payloadId, delivery.recipe != nil else { return delivery }
+            var delivery = delivery
+            delivery.recipe = nil
+            delivery.body = standing[payloadId].map { Array($0.utf8) } ?? []
+            return delivery
         }
     }
 }

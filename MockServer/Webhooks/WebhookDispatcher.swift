@@ -146,7 +146,7 @@ final class WebhookDispatcher: Service {
                         // Chatwoot bodies are rendered now, out of the writes that queued them; on a failed render
                         // those deliveries wait for the next pass.
                         do {
-                            fresh = try store.renderChatwootPayloads(fresh)
+                            fresh = try await store.renderChatwootPayloads(fresh)
                         } catch {
                             logger.error("could not render webhook payloads", metadata: ["error": "\(error)"])
                             fresh.removeAll { $0.recipe != nil }
@@ -306,8 +306,7 @@ final class WebhookDispatcher: Service {
         }
         do {
             try await store.recordAttempt(
-                delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt,
-                rendered: delivery.payloadId.flatMap { id in delivery.rendered.map { (id, $0) } })
+                delivery: delivery.id, delivered: delivered, status: status, error: failure, retryAt: retryAt)
         } catch {
             logger.error("could not record a webhook attempt", metadata: ["error": "\(error)"])
         }
