@@ -10,12 +10,10 @@ import Testing
 struct ChatwootPayloadRenderTests {
     @Test("the write stores a recipe and no body; the first send renders and stores it, and later sends reuse those bytes")
     func renderedWhenSent() async throws {
-        let path = temporaryDatabase()
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
         // The store alone: no dispatcher runs, so the test decides when a delivery is "sent".
-        let store = try SupportStore(path: path)
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let store = temporary.store
         let workspace = try await store.createWorkspace(name: "render", token: "render-token")
         for index in 0..<2 {
             _ = try await store.createChatwootWebhook(
@@ -60,11 +58,9 @@ struct ChatwootPayloadRenderTests {
 
     @Test("a delivery whose message is gone renders to an empty body (the dispatcher fails such a delivery unsent)")
     func vanished() async throws {
-        let path = temporaryDatabase()
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        let store = try SupportStore(path: path)
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let store = temporary.store
         let workspace = try await store.createWorkspace(name: "vanish", token: "vanish-token")
         _ = try await store.createChatwootWebhook(
             workspace, url: "http://127.0.0.1:9/hook", name: nil, subscriptions: ["message_created"])

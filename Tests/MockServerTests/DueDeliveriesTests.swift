@@ -10,11 +10,9 @@ import Testing
 struct DueDeliveriesTests {
     @Test("with one workspace's backlog, each workspace gets its turn, oldest first, and no query scans the backlog")
     func boundedAndFair() async throws {
-        let path = temporaryDatabase()
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        let store = try SupportStore(path: path)
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let store = temporary.store
         let busy = try await store.createWorkspace(name: "busy", token: "busy-token")
         let quiet = try await store.createWorkspace(name: "quiet", token: "quiet-token")
         for workspace in [busy, quiet] {

@@ -10,11 +10,9 @@ import Testing
 struct PersonaWorkPlanTests {
     @Test("the store's query walks the teams with a persona and their waiting conversations by index, never every conversation")
     func walksTeamsNotConversations() async throws {
-        let path = temporaryDatabase()
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        let store = try SupportStore(path: path)
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let store = temporary.store
         let workspace = try await store.createWorkspace(name: "plan", token: "plan-token")
         let team = try await store.createTeam(workspace, name: "Team", description: nil)
         let user = try await store.ensureUser(workspace, NewUser(externalId: "plan-user")).user

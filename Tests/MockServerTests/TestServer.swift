@@ -64,6 +64,21 @@ func temporaryDatabase() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("handoff-test-\(UUID().uuidString).sqlite").path
 }
 
+/// A store on a fresh temporary database file; `remove()` deletes the file and its `-wal` and `-shm` companions.
+struct TemporaryStore {
+    let path: String
+    let store: SupportStore
+
+    init() throws {
+        path = temporaryDatabase()
+        store = try SupportStore(path: path)
+    }
+
+    func remove() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
 extension HTTPTransport {
     /// Sends a JSON text body as-is.
     func send(

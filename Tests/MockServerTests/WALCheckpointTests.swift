@@ -12,11 +12,9 @@ import Testing
 struct WALCheckpointTests {
     @Test("past its threshold the log is copied in and truncated to zero bytes while readers keep reading")
     func truncatedUnderReaders() async throws {
-        let path = temporaryDatabase()
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        let store = try SupportStore(path: path)
+        let temporary = try TemporaryStore()
+        defer { temporary.remove() }
+        let store = temporary.store
         try await store.apply(.defaultSeed)
         let workspace = try #require(try store.workspace(forToken: "dev-token"))
         let user = try await store.ensureUser(workspace, NewUser(externalId: "wal")).user
