@@ -149,7 +149,9 @@ extension SupportStore {
                 eventId: nil, conversationId: row["delivery_conversation"], attempts: row["attempts"],
                 url: row["url"], secret: row["secret"], kind: kind, eventName: row["event_name"] ?? "",
                 body: Array(raw.utf8), payloadId: row["payload_id"],
-                recipe: (row["recipe"] as String?).map { ChatwootRecipe(text: $0) ?? .init() })
+                // An unreadable recipe leaves the body empty: the dispatcher fails the delivery rather than send
+                // something else.
+                recipe: (row["recipe"] as String?).flatMap(ChatwootRecipe.init(text:)))
         }
         guard let event = event(row), let body = try? Rows.encoder.encode(event) else { return nil }
         return DueDelivery(
