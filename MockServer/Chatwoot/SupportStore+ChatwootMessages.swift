@@ -104,16 +104,17 @@ extension SupportStore {
     )
         async throws -> [String: JSONValue]
     {
-        let answer = try await groupedWrite { [self] db in
+        let stored = try await groupedWrite { [self] db in
             let conversation = try requireConversationRow(db, workspace, number: number)
             let message = try insertChatwootMessage(db, workspace, conversation: conversation, input, principal: principal)
-            // Rendered on the writer's connection, whose pages are warm: a read after the commit would start a read
-            // transaction that finds the database changed, drops its page cache and maps the file again.
-            return try ChatwootViews(store: self, db: db, workspace: workspace).message(
-                message, conversation: try conversationRow(db, id: conversation["id"])!)
+            return (message: message["id"] as Int64, conversation: conversation["id"] as Int64)
         }
         signal.fire(workspace.id)
-        return answer
+        // Rendered after the commit, outside the write transaction (as Chatwoot renders after saving).
+        return try read { db in
+            try ChatwootViews(store: self, db: db, workspace: workspace).message(
+                try MessageRecord.row(db, id: stored.message)!, conversation: try conversationRow(db, id: stored.conversation)!)
+        }
     }
 
     /// `GET messages`: the latest 20; `before` → 20 older; `after` → up to 100 newer; both → up to 1000 between.
